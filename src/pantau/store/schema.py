@@ -1,0 +1,108 @@
+"""The store's schema and its migrations.
+
+The schema is versioned in ``pantau_meta``; opening an older store runs the missing migration
+steps, in order, in one transaction. Canonical tables are generated from
+:mod:`pantau.model.records`, so a new template column is a new migration step, never a hand edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+from pantau.model.records import RECORD_TYPES, stored_columns
+
+SCHEMA_VERSION = 1
+
+DEFAULT_SETTINGS: dict[str, str] = {
+    "timezone": "Asia/Jakarta",
+    "currency": "IDR",
+    "language": "id",
+    "key_activity_type": "meeting",
+}
+
+
+def _create_v1(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE TABLE IF NOT EXISTS pantau_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.execute("CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    for key, value in DEFAULT_SETTINGS.items():
+        con.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO NOTHING", [key, value])
+    for rt in RECORD_TYPES.values():
+        cols = ", ".join(f'"{name}" {sqltype}' for name, sqltype in stored_columns(rt))
+        con.execute(f'CREATE TABLE IF NOT EXISTS "{rt.table}" ({cols})')
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS imports (
+            import_id BIGINT PRIMARY KEY,
+            record_type VARCHAR NOT NULL,
+            file_name VARCHAR NOT NULL,
+            file_path VARCHAR,
+            checksum VARCHAR,
+            status VARCHAR NOT NULL,          -- 'ok' or 'rejected'
+            rows_read BIGINT,
+            inserted BIGINT,
+            updated BIGINT,
+            rejected BIGINT,
+            warnings BIGINT,
+            username VARCHAR,
+            started_at TIMESTAMP,             -- UTC
+            finished_at TIMESTAMP             -- UTC
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS import_issues (
+            import_id BIGINT NOT NULL,
+            level VARCHAR NOT NULL,           -- 'error' or 'warning'
+            kind VARCHAR NOT NULL,
+            row_number BIGINT,
+            line_number BIGINT,
+            column_name VARCHAR,
+            value VARCHAR,
+            message VARCHAR
+        )
+        """
+    )
+
+
+MIGRATIONS: list[tuple[int, Callable[[duckdb.DuckDBPyConnection], None]]] = [
+    (1, _create_v1),
+]
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Schema version of the store behind ``con`` (0 for an empty database)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'pantau_meta'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = con.execute("SELECT value FROM pantau_meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the schema up to :data:`SCHEMA_VERSION`; return the version found before."""
+    found = current_version(con)
+    if found >= SCHEMA_VERSION:
+        return found
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for version, step in MIGRATIONS:
+            if version > found:
+                step(con)
+        con.execute(
+            "INSERT INTO pantau_meta VALUES ('schema_version', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [str(SCHEMA_VERSION)],
+        )
+        con.execute(
+            "INSERT INTO pantau_meta VALUES ('data_version', '0') ON CONFLICT (key) DO NOTHING"
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return found
