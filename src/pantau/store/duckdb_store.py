@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
@@ -142,6 +143,18 @@ class Store:
                 yield con
             finally:
                 con.close()
+
+    @contextmanager
+    def ibis(self) -> Iterator[Any]:
+        """An Ibis backend over a read-only connection (shared lock held for the block).
+
+        KPI definitions are Ibis expressions; this is where they meet the DuckDB engine. Other
+        engines (PostgreSQL, Spark) provide the same method.
+        """
+        import ibis
+
+        with self.read() as con:
+            yield ibis.duckdb.from_connection(con)
 
     # -- settings --------------------------------------------------------------------------
     def settings(self) -> dict[str, str]:
