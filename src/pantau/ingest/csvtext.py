@@ -1,0 +1,130 @@
+"""CSV text: transcoding to UTF-8, the delimiter, the header row, and line numbers of rows.
+
+DuckDB reads the data; Python only looks at the first line, and, when a report names rows, walks
+the file once (streaming) to find the line each of those rows starts on — quoted fields may hold
+line breaks, so row ``n`` is not always line ``n + 1``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pantau.ingest.files import CHUNK, SourceFile, fail
+
+DELIMITERS = (",", ";", "\t")
+MAX_HEADER_CHARS = CHUNK
+
+
+@dataclass(frozen=True)
+class CsvText:
+    """A CSV file as DuckDB will read it: UTF-8 text, delimiter and header cells."""
+
+    path: Path
+    delimiter: str
+    header: list[str]
+
+
+def prepare(src: SourceFile, workdir: Path, lang: str) -> CsvText:
+    """Transcode to UTF-8 when needed, sniff the delimiter from the header, read the header."""
+    path = src.path
+    if src.encoding not in ("utf-8", "utf-8-sig"):
+        path = transcode(src, workdir / "utf8.csv", lang)
+    first = _first_line(path, src, lang)
+    delimiter = sniff_delimiter(first)
+    return CsvText(path, delimiter, _header(path, delimiter))
+
+
+def transcode(src: SourceFile, target: Path, lang: str) -> Path:
+    """Write ``src`` (cp1252 or UTF-16) as UTF-8 into ``target``, in streaming chunks."""
+    decoder = codecs.getincrementaldecoder(src.encoding)(errors="strict")
+    offset = 0
+    with src.path.open("rb") as fin, target.open("w", encoding="utf-8", newline="") as fout:
+        while chunk := fin.read(CHUNK):
+            try:
+                fout.write(decoder.decode(chunk))
+            except UnicodeDecodeError as exc:
+                fail(
+                    src.path,
+                    "is neither UTF-8 nor Windows-1252 text (byte 0x{byte} at position {pos})",
+                    "save the file as 'CSV UTF-8 (comma delimited)'",
+                    lang=lang,
+                    byte=f"{chunk[exc.start]:02X}",
+                    pos=offset + exc.start,
+                )
+            offset += len(chunk)
+        fout.write(decoder.decode(b"", final=True))
+    return target
+
+
+def _first_line(path: Path, src: SourceFile, lang: str) -> str:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        text = fh.read(MAX_HEADER_CHARS)
+    end = text.find("\n")
+    if end < 0 and len(text) >= MAX_HEADER_CHARS:
+        fail(
+            src.path,
+            "the first line is longer than 1 MB, so it cannot be a header row",
+            "the file must start with a header row naming the columns (see `pantau template`)",
+            lang=lang,
+        )
+    return text if end < 0 else text[:end]
+
+
+def sniff_delimiter(line: str) -> str:
+    """The most frequent of ``,`` ``;`` and tab outside quotes in ``line`` (``,`` on a tie).
+
+    >>> sniff_delimiter('rep_id;name;"a, b"')
+    ';'
+    """
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _reader(fh: Iterable[str], delimiter: str) -> Iterable[list[str]]:
+    csv.field_size_limit(sys.maxsize)
+    return csv.reader(fh, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
+
+
+def _header(path: Path, delimiter: str) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        for record in _reader(fh, delimiter):
+            return record
+    return []
+
+
+def line_numbers(text: CsvText, rows: Iterable[int]) -> dict[int, int]:
+    """The file line on which each of ``rows`` (1-based data rows) starts.
+
+    Blank lines are skipped like DuckDB skips them; the walk stops after the last wanted row.
+    """
+    wanted = set(rows)
+    if not wanted:
+        return {}
+    last = max(wanted)
+    out: dict[int, int] = {}
+    with text.path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=text.delimiter, quotechar='"', doublequote=True)
+        csv.field_size_limit(sys.maxsize)
+        next(reader, None)
+        previous, row = reader.line_num, 0
+        for record in reader:
+            if record:
+                row += 1
+                if row in wanted:
+                    out[row] = previous + 1
+                if row >= last:
+                    break
+            previous = reader.line_num
+    return out

@@ -1,0 +1,112 @@
+"""Writing: the upsert into the canonical table and the import log, in one transaction.
+
+Rows whose natural key exists are deleted and inserted again (keys with empty parts match with
+``IS NOT DISTINCT FROM``), so importing the same file twice leaves the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+import pyarrow as pa
+
+from pantau.ingest.report import ImportReport, Issue
+from pantau.ingest.stage import STAGE, q
+from pantau.model.records import RecordType, stored_columns
+from pantau.store import bump_data_version
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """``BEGIN`` … ``COMMIT``; ``ROLLBACK`` when the block raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def next_import_id(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0])
+
+
+def upsert(con: duckdb.DuckDBPyConnection, rt: RecordType, import_id: int) -> tuple[int, int]:
+    """Replace/insert the staged rows in ``rt``'s table; return (inserted, updated)."""
+    table = f"main.{q(rt.table)}"
+    match = " AND ".join(f"t.{q(k)} IS NOT DISTINCT FROM s.{q(k)}" for k in rt.key)
+    updated = int(
+        con.execute(f"DELETE FROM {table} t USING {STAGE} s WHERE {match}").fetchall()[0][0]
+    )
+    names = [n for n, _t in stored_columns(rt) if n != "_import_id"]
+    cols = ", ".join(q(n) for n in names)
+    inserted = con.execute(
+        f"INSERT INTO {table} ({cols}, _import_id) SELECT {cols}, {int(import_id)} FROM {STAGE}"
+    ).fetchall()[0][0]
+    return int(inserted) - updated, updated
+
+
+def log_import(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+    """Add the import to ``imports`` and its (kept) issues to ``import_issues``."""
+    con.execute(
+        "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP))",
+        [
+            report.import_id,
+            report.record_type,
+            report.file,
+            report.path,
+            report.checksum,
+            report.status,
+            report.rows_read,
+            report.inserted,
+            report.updated,
+            report.rejected,
+            report.warning_total,
+            report.user,
+            report.started_at,
+            report.finished_at,
+        ],
+    )
+    _log_issues(con, report.import_id or 0, report.errors + report.warnings)
+
+
+def _log_issues(con: duckdb.DuckDBPyConnection, import_id: int, issues: list[Issue]) -> None:
+    if not issues:
+        return
+    table = pa.table(
+        {
+            "import_id": pa.array([import_id] * len(issues), pa.int64()),
+            "level": [i.level for i in issues],
+            "kind": [i.kind for i in issues],
+            "row_number": pa.array([i.row for i in issues], pa.int64()),
+            "line_number": pa.array([i.line for i in issues], pa.int64()),
+            "column_name": pa.array([i.column for i in issues], pa.string()),
+            "value": pa.array([i.value for i in issues], pa.string()),
+            "message": [i.message for i in issues],
+        }
+    )
+    con.register("_pantau_issues", table)
+    try:
+        con.execute("INSERT INTO import_issues SELECT * FROM _pantau_issues")
+    finally:
+        con.unregister("_pantau_issues")
+
+
+def write_rejected(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+    """Log a rejected import; the canonical tables are not touched."""
+    with transaction(con):
+        report.import_id = next_import_id(con)
+        log_import(con, report)
+
+
+def write_import(con: duckdb.DuckDBPyConnection, rt: RecordType, report: ImportReport) -> None:
+    """Upsert the staged rows and log the import, all in one transaction."""
+    with transaction(con):
+        report.import_id = next_import_id(con)
+        report.inserted, report.updated = upsert(con, rt, report.import_id)
+        log_import(con, report)
+        bump_data_version(con)

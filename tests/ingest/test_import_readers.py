@@ -1,0 +1,150 @@
+"""Readers: CSV dialects and encodings, Excel (XLSX, XLS, sheets, typed cells), Parquet."""
+
+from __future__ import annotations
+
+import doctest
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pantau.errors import ImportRejected, InputFileError, UsageError
+from pantau.ingest import csvtext, header, import_file, readers
+from pantau.store import Store
+
+from .helpers import DATA, rows
+
+
+@pytest.mark.parametrize("module", [readers, csvtext, header])
+def test_doctests(module: object) -> None:
+    result = doctest.testmod(module)  # type: ignore[arg-type]
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_csv_utf8_bom_semicolon_crlf(store: Store, write) -> None:
+    path = write("reps.csv", "\ufeffRep ID;Name;Region\r\n0042;Siti Rahayu;Sulawesi\r\n")
+    report = import_file(store, "reps", path)
+    assert report.columns == {"Rep ID": "rep_id", "Name": "name", "Region": "region"}
+    assert rows(store, "SELECT rep_id, name, region FROM reps") == [
+        ("0042", "Siti Rahayu", "Sulawesi")
+    ]
+
+
+def test_csv_cp1252_is_transcoded(store: Store, write) -> None:
+    text = "product_id,name,list_price\nP1,Caf\u00e9 \u2019Gayo\u2019 \u20ac,10\n"
+    path = write("products.csv", text.encode("cp1252"))
+    import_file(store, "products", path)
+    assert rows(store, "SELECT name FROM products") == [("Caf\u00e9 \u2019Gayo\u2019 \u20ac",)]
+
+
+def test_csv_utf16_with_bom_is_transcoded(store: Store, write) -> None:
+    path = write("reps.csv", "rep_id\tname\nR1\tDewi\n".encode("utf-16"))
+    import_file(store, "reps", path)
+    assert rows(store, "SELECT rep_id, name FROM reps") == [("R1", "Dewi")]
+
+
+def test_tab_delimiter_and_header_spelling(store: Store, write) -> None:
+    path = write("reps.csv", " REP-ID \tTeam\tNotes\tcolour\nR1\tA\tx\ty\n")
+    report = import_file(store, "reps", path)
+    assert report.ignored_columns == ["Notes", "colour"]
+    assert "email" in report.missing_optional and "rep_id" not in report.missing_optional
+    assert rows(store, "SELECT rep_id, team FROM reps") == [("R1", "A")]
+
+
+def test_quoted_delimiters_and_line_breaks(store: Store, write) -> None:
+    text = 'product_id,name\nP1,"Kopi, Teh\nand ""more"""\nP2,Gula\n'
+    import_file(store, "products", write("p.csv", text))
+    assert rows(store, "SELECT name FROM products ORDER BY 1") == [
+        ("Gula",),
+        ('Kopi, Teh\nand "more"',),
+    ]
+
+
+def test_blank_and_empty_rows_are_skipped(store: Store, write) -> None:
+    report = import_file(store, "reps", write("r.csv", "rep_id,name\n\nR1,A\n,\n   ,\nR2,B\n"))
+    assert report.rows_read == 2
+    assert rows(store, "SELECT rep_id FROM reps ORDER BY 1") == [("R1",), ("R2",)]
+
+
+def test_xlsx_named_sheet_typed_cells_and_sheet_rows(store: Store) -> None:
+    report = import_file(store, "leads", DATA / "workbook.xlsx", sheet="leads", lang="en")
+    got = rows(
+        store, "SELECT lead_id, created_at_local, rep_id, first_contact_at_local, status FROM leads"
+    )
+    assert sorted(got) == [
+        ("0812", datetime(2026, 3, 5), "7", datetime(2026, 3, 5, 14, 30), "open"),
+        ("L2", datetime(2026, 3, 6, 8), "12", None, None),
+    ]
+    # the second lead is on sheet row 4 (row 3 is empty): the warning says so
+    assert [(w.row, w.line, w.value) for w in report.warnings] == [(1, 2, "7"), (2, 4, "12")]
+
+
+def test_xlsx_first_sheet_is_the_default(store: Store) -> None:
+    with pytest.raises(InputFileError, match="required column"):
+        import_file(store, "leads", DATA / "workbook.xlsx", lang="en")
+
+
+def test_xlsx_booleans_and_integral_numbers(store: Store) -> None:
+    import_file(store, "stages", DATA / "workbook.xlsx", sheet="Stages")
+    assert rows(store, "SELECT stage, position, kind, qualified FROM stages ORDER BY 2") == [
+        ("Won", 1, "won", True),
+        ("Lost", 2, "lost", False),
+    ]
+
+
+def test_unknown_sheet_lists_the_sheets(store: Store) -> None:
+    with pytest.raises(InputFileError) as err:
+        import_file(store, "leads", DATA / "workbook.xlsx", sheet="Data", lang="en")
+    assert "no sheet named 'Data'" in str(err.value)
+    assert "Notes, Leads, Stages" in str(err.value)
+
+
+def test_sheet_option_on_a_csv_is_refused(store: Store) -> None:
+    with pytest.raises(UsageError, match="--sheet"):
+        import_file(store, "reps", DATA / "types" / "reps.csv", sheet="x", lang="en")
+
+
+def test_xls(store: Store) -> None:
+    import_file(store, "products", DATA / "products.xls")
+    assert rows(
+        store, "SELECT product_id, name, list_price, unit_cost FROM products ORDER BY 1"
+    ) == [
+        ("0012", "Kopi", 250000.0, 150000.5),
+        ("P2", "Teh", 45000.0, None),
+    ]
+
+
+def test_xlsx_bad_cell_names_the_sheet_row(store: Store, tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "opps.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["opportunity_id", "rep_id", "created_at", "stage"])
+    sheet.write_row(1, 0, ["O1", "R1", "2026-01-05", "open"])
+    sheet.write_row(4, 0, ["O2", "R1", "kemarin", "open"])
+    book.close()
+    with pytest.raises(ImportRejected) as err:
+        import_file(store, "opportunities", path, lang="en")
+    [issue] = err.value.report.errors  # type: ignore[attr-defined]
+    assert (issue.row, issue.line, issue.column, issue.value) == (2, 5, "created_at", "kemarin")
+
+
+def test_parquet(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "lines.parquet"
+    duckdb.sql(
+        "COPY (SELECT 'SO1' AS order_id, TIMESTAMP '2026-03-05 10:00' AS order_date, "
+        "'C1' AS customer_id, 3.0 AS quantity, 1000.5 AS unit_net_price, 7 AS line_no) "
+        f"TO '{path}' (FORMAT parquet)"
+    )
+    import_file(store, "order_lines", path)
+    got = rows(store, "SELECT line_no, order_date_local, quantity, net_amount FROM order_lines")
+    assert got == [(7, datetime(2026, 3, 5, 10), 3.0, 3001.5)]
+
+
+def test_sniffer_picks_the_most_frequent_delimiter() -> None:
+    assert csvtext.sniff_delimiter("a;b;c") == ";"
+    assert csvtext.sniff_delimiter("a\tb,c\td") == "\t"
+    assert csvtext.sniff_delimiter('"x;y",b') == ","
+    assert csvtext.sniff_delimiter("only") == ","
