@@ -36,6 +36,10 @@ COMMAND_MODULES = [
     "pantau.cli.demo_cmd",
     "pantau.cli.kpi_cmd",
     "pantau.cli.analysis_cmd",
+    "pantau.cli.report_cmd",
+    "pantau.cli.digest_cmd",
+    "pantau.cli.users_cmd",
+    "pantau.cli.serve_cmd",
 ]
 
 
@@ -85,10 +89,19 @@ def _register_all() -> None:
 _register_all()
 
 
+def _is_click_exception(exc: BaseException) -> bool:
+    """Usage errors of click, or of the click copy that newer Typer versions vendor."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    return "ClickException" in names and hasattr(exc, "show")
+
+
 def run() -> None:
     """Console-script entry point with Pantau's error boundary."""
     try:
-        app(standalone_mode=False)
+        # with standalone_mode=False click returns the exit code of ``typer.Exit`` instead of
+        # raising it, so it has to be passed on here.
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except PantauError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
         sys.exit(1)
@@ -101,11 +114,9 @@ def run() -> None:
         err_console.print("interrupted; the store is unchanged by the interrupted step")
         sys.exit(130)
     except Exception as exc:  # the last line of defence: never a traceback for users
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code if exc.exit_code else 1)
+        if _is_click_exception(exc):
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(1)  # the brief: bad input of any kind exits with 1
         if os.environ.get("PANTAU_DEBUG"):
             raise
         err_console.print(
