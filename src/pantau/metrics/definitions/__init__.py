@@ -1,0 +1,1 @@
+"""The KPI definitions, one module per group of kpis.md."""

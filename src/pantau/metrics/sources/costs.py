@@ -1,0 +1,36 @@
+"""Facts of the cost-of-sales ratio: ``sales_costs`` rows, in the period of their month.
+
+Team and region come from the row's rep; a row whose rep is absent or unknown belongs to its own
+``team`` column and has no region.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+
+from pantau.metrics.parts import Part
+from pantau.metrics.sources.common import FactsEnv, null_text, period, rep_attrs
+
+SOURCE = "sales_costs"
+
+
+def facts(env: FactsEnv) -> Any:
+    costs = env.con.table("sales_costs")
+    reps = rep_attrs(env.con)
+    j = costs.left_join(reps, costs.rep_id == reps.r_rep)
+    known = j.r_rep.notnull()
+    return j.select(
+        p=period(env, j.month_start),
+        rep_id=j.rep_id,
+        team=ibis.ifelse(known, j.r_team, j.team),
+        region=ibis.ifelse(known, j.r_region, null_text()),
+        amount=j.amount.cast("float64"),
+    )
+
+
+COSTS = Part("cost_amount", SOURCE, lambda f: f.amount.sum())
+COST_ROWS = Part("cost_rows", SOURCE, lambda f: f.count())
+#: cost rows of the whole store per period: a period without any has no cost-of-sales ratio
+STORE_COST_ROWS = Part("cost_rows_store", SOURCE, lambda f: f.count(), keyed=False)

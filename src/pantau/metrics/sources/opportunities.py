@@ -1,0 +1,137 @@
+"""Facts of the opportunity KPIs (and of the sales KPIs on the deal basis).
+
+One row per opportunity that is won or lost and has a ``closed_at``, in the period of its
+``closed_at``. Won/lost come from the ``stages`` kinds (stage names matched case-insensitively;
+a stage missing from ``stages`` is open) or, with no stages loaded, from the fallback names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+
+from pantau.metrics.parts import Part
+from pantau.metrics.sources.common import (
+    LOST_NAMES,
+    WON_NAMES,
+    FactsEnv,
+    Tables,
+    customer_segments,
+    norm,
+    period,
+    product_prices,
+    rep_attrs,
+    seconds_between,
+)
+
+SOURCE = "opportunities"
+
+
+def _with_kind(env: FactsEnv) -> Any:
+    opps = env.con.table("opportunities")
+    opps = opps.mutate(stage_key=norm(opps.stage))
+    if not env.has_stages:
+        kind = ibis.cases(
+            (opps.stage_key.isin(WON_NAMES), "won"),
+            (opps.stage_key.isin(LOST_NAMES), "lost"),
+            else_="open",
+        )
+        return opps.mutate(kind=kind)
+    stages = env.con.table("stages")
+    kinds = stages.group_by(s_key=norm(stages.stage)).aggregate(s_kind=norm(stages.kind).max())
+    j = opps.left_join(kinds, opps.stage_key == kinds.s_key)
+    return j.mutate(kind=j.s_kind.fill_null("open")).drop("s_key", "s_kind")
+
+
+def closed(env: FactsEnv) -> Any:
+    """Won and lost opportunities with a ``closed_at`` (the only ones in any period)."""
+    opps = _with_kind(env)
+    return opps.filter(opps.kind.isin(("won", "lost")), opps.closed_at.notnull())
+
+
+def _first_won(closed_opps: Any) -> Any:
+    won = closed_opps.filter(closed_opps.kind == "won", closed_opps.customer_id.notnull())
+    return won.group_by(h_cust=won.customer_id).aggregate(h_first=won.closed_at_local.min())
+
+
+def _lead_sources(con: Tables) -> Any:
+    leads = con.table("leads")
+    return leads.select(l_lead=leads.lead_id, l_source=leads.source)
+
+
+def facts(env: FactsEnv) -> Any:
+    con = env.con
+    opps = closed(env)
+    first, reps, leads = _first_won(opps), rep_attrs(con), _lead_sources(con)
+    segments, prices = customer_segments(con), product_prices(con)
+    j = (
+        opps.left_join(first, opps.customer_id == first.h_cust)
+        .left_join(reps, opps.rep_id == reps.r_rep)
+        .left_join(leads, opps.lead_id == leads.l_lead)
+        .left_join(segments, opps.customer_id == segments.c_cust)
+        .left_join(prices, opps.product_id == prices.pr_id)
+    )
+    p = period(env, j.closed_at_local)
+    quantity = j.quantity.cast("float64").fill_null(1.0)
+    return j.select(
+        p=p,
+        rep_id=j.rep_id,
+        team=j.r_team,
+        region=j.r_region,
+        source=j.l_source,
+        product_id=j.product_id,
+        segment=j.c_segment,
+        customer_id=j.customer_id,
+        won=j.kind == "won",
+        amount=j.amount.cast("float64"),
+        quoted=j.quoted_amount.cast("float64"),
+        list_amount=j.list_amount.cast("float64").coalesce(j.pr_list * quantity),
+        cost=j.pr_cost * quantity,
+        cycle_days=seconds_between(j.created_at, j.closed_at) / 86400.0,
+        repeat=(period(env, j.h_first) < p).fill_null(False),
+    )
+
+
+def _won_with_amount(f: Any) -> Any:
+    return f.won & f.amount.notnull()
+
+
+def _held(f: Any) -> Any:
+    return _won_with_amount(f) & (f.quoted > 0).fill_null(False)
+
+
+def _costed(f: Any) -> Any:
+    return _won_with_amount(f) & f.cost.notnull()
+
+
+def _listed(f: Any) -> Any:
+    return _won_with_amount(f) & (f.list_amount > 0).fill_null(False)
+
+
+def _buyer(f: Any) -> Any:
+    return f.won & f.customer_id.notnull()
+
+
+CLOSED = Part("opp_closed", SOURCE, lambda f: f.count())
+WON = Part("opp_won", SOURCE, lambda f: f.count(where=f.won))
+WON_AMOUNT = Part("opp_won_amount", SOURCE, lambda f: f.amount.sum(where=_won_with_amount(f)))
+WON_WITH_AMOUNT = Part("opp_won_with_amount", SOURCE, lambda f: f.count(where=_won_with_amount(f)))
+HELD_AMOUNT = Part("opp_held_amount", SOURCE, lambda f: f.amount.sum(where=_held(f)))
+HELD_QUOTED = Part("opp_held_quoted", SOURCE, lambda f: f.quoted.sum(where=_held(f)))
+HELD_N = Part("opp_held_n", SOURCE, lambda f: f.count(where=_held(f)))
+# Median over won opportunities only: the column is null elsewhere (no median(where=...)).
+CYCLE_MEDIAN = Part(
+    "opp_cycle_median", SOURCE, lambda f: ibis.ifelse(f.won, f.cycle_days, ibis.null()).median()
+)
+MARGIN = Part("opp_margin", SOURCE, lambda f: (f.amount - f.cost).sum(where=_costed(f)))
+COSTED_AMOUNT = Part("opp_costed_amount", SOURCE, lambda f: f.amount.sum(where=_costed(f)))
+COSTED_N = Part("opp_costed_n", SOURCE, lambda f: f.count(where=_costed(f)))
+LISTED_AMOUNT = Part("opp_listed_amount", SOURCE, lambda f: f.amount.sum(where=_listed(f)))
+LIST_AMOUNT = Part("opp_list_amount", SOURCE, lambda f: f.list_amount.sum(where=_listed(f)))
+LISTED_N = Part("opp_listed_n", SOURCE, lambda f: f.count(where=_listed(f)))
+REPEAT_BUYERS = Part(
+    "opp_repeat_buyers", SOURCE, lambda f: f.customer_id.nunique(where=_buyer(f) & f.repeat)
+)
+BUYERS = Part("opp_buyers", SOURCE, lambda f: f.customer_id.nunique(where=_buyer(f)))
+PURCHASES = Part("opp_purchases", SOURCE, lambda f: f.count(where=_buyer(f)))

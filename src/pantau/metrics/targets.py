@@ -1,0 +1,96 @@
+"""Targets: which ``targets`` row applies to a result row, and how it is judged.
+
+A row without breakdown takes the company target (or, under a scope limited to exactly one rep or
+one team, that rep's or team's); ``by=rep`` the rep's; ``by=team`` the team's; other breakdowns
+have none. A quarter or year without its own target takes the sum of its months' targets (a year:
+of its quarters, each its own target or its months' sum) for additive KPIs, and only when every
+one of those is given: a partial sum would judge a whole quarter against part of its target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pantau.metrics.kpidef import KpiDef
+from pantau.metrics.periods import months_of, parse_label
+from pantau.metrics.query import Scope
+
+TargetKey = tuple[str, str, str | None, str, int]  # kpi, scope, scope_id, grain, ordinal
+
+
+def _scope_key(scope: Any, scope_id: Any) -> tuple[str, str | None]:
+    kind = str(scope).strip().lower() if scope else "company"
+    if kind == "company":
+        return kind, None
+    return kind, str(scope_id).strip() if scope_id is not None else None
+
+
+@dataclass(frozen=True)
+class TargetBook:
+    """Every target of the store, looked up by KPI, scope and period."""
+
+    values: Mapping[TargetKey, float]
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> TargetBook:
+        values: dict[TargetKey, float] = {}
+        for row in rows:
+            period = parse_label(str(row.get("period") or ""))
+            if period is None or row.get("target") is None or not row.get("kpi"):
+                continue
+            scope, scope_id = _scope_key(row.get("scope"), row.get("scope_id"))
+            key = (str(row["kpi"]).strip().lower(), scope, scope_id, *period)
+            values[key] = float(row["target"])
+        return cls(values)
+
+    def target(
+        self, kpi: KpiDef, scope: tuple[str, str | None], grain: str, period: int
+    ) -> float | None:
+        """The target of ``kpi`` for ``scope`` in ``period`` at ``grain``; None: no target."""
+        given = self.values.get((kpi.id, *scope, grain, period))
+        if given is not None or grain == "month" or not kpi.additive:
+            return given
+        if grain == "quarter":
+            parts = [
+                self.values.get((kpi.id, *scope, "month", m)) for m in months_of(period, grain)
+            ]
+        else:
+            parts = [
+                self.target(kpi, scope, "quarter", q) for q in range(period * 4, period * 4 + 4)
+            ]
+        return None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
+
+
+def row_scope(
+    by: str | None, key: str | None, scope: Scope | None
+) -> tuple[str, str | None] | None:
+    """The target scope of a result row; None when no target applies."""
+    if by == "rep":
+        return ("rep", key) if key is not None else None
+    if by == "team":
+        return ("team", key) if key is not None else None
+    if by is not None:
+        return None
+    if scope is None or scope.unlimited:
+        return ("company", None)
+    if scope.teams is None and scope.rep_ids is not None and len(scope.rep_ids) == 1:
+        return ("rep", next(iter(scope.rep_ids)))
+    if scope.rep_ids is None and scope.teams is not None and len(scope.teams) == 1:
+        return ("team", next(iter(scope.teams)))
+    return None
+
+
+def judge(kpi: KpiDef, actual: float | int | None, target: float) -> dict[str, Any]:
+    """``{"target", "attainment", "met"}`` for an actual value against its target."""
+    attainment = None
+    if actual is None:
+        met = None
+    elif kpi.direction == "higher":
+        met = actual >= target
+    else:
+        met = actual <= target
+    if kpi.has_attainment and actual is not None and target != 0:
+        attainment = actual / target
+    return {"target": target, "attainment": attainment, "met": met}
