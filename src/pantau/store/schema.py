@@ -13,7 +13,7 @@ import duckdb
 
 from pantau.model.records import RECORD_TYPES, stored_columns
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 DEFAULT_SETTINGS: dict[str, str] = {
     "timezone": "Asia/Jakarta",
@@ -23,13 +23,18 @@ DEFAULT_SETTINGS: dict[str, str] = {
 }
 
 
+def ddl_type(sql_type: str) -> str:
+    """A column type as both DuckDB and PostgreSQL spell it (PostgreSQL has no ``DOUBLE``)."""
+    return "DOUBLE PRECISION" if sql_type == "DOUBLE" else sql_type
+
+
 def _create_v1(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS pantau_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
     con.execute("CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR)")
     for key, value in DEFAULT_SETTINGS.items():
         con.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO NOTHING", [key, value])
     for rt in RECORD_TYPES.values():
-        cols = ", ".join(f'"{name}" {sqltype}' for name, sqltype in stored_columns(rt))
+        cols = ", ".join(f'"{name}" {ddl_type(sqltype)}' for name, sqltype in stored_columns(rt))
         con.execute(f'CREATE TABLE IF NOT EXISTS "{rt.table}" ({cols})')
     con.execute(
         """
@@ -67,8 +72,63 @@ def _create_v1(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _create_v2(con: duckdb.DuckDBPyConnection) -> None:
+    """Accounts for the web app and API (see :mod:`pantau.auth`)."""
+    con.execute("CREATE SEQUENCE IF NOT EXISTS user_ids START 1")
+    con.execute("CREATE SEQUENCE IF NOT EXISTS api_token_ids START 1")
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS users (
+            user_id BIGINT PRIMARY KEY,
+            email VARCHAR NOT NULL UNIQUE,    -- lower-case
+            role VARCHAR NOT NULL,            -- 'admin', 'manager' or 'rep'
+            rep_id VARCHAR,                   -- the rep a 'rep' account sees
+            teams VARCHAR[] NOT NULL,         -- the teams a 'manager' account sees
+            password_hash VARCHAR NOT NULL,   -- argon2id (pwdlib)
+            created_at TIMESTAMP NOT NULL,    -- UTC
+            password_changed_at TIMESTAMP     -- UTC
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS api_tokens (
+            token_id BIGINT PRIMARY KEY,
+            user_id BIGINT NOT NULL,
+            name VARCHAR,
+            token_hash VARCHAR NOT NULL UNIQUE,  -- sha256 of the token; the token is not kept
+            created_at TIMESTAMP NOT NULL,
+            revoked_at TIMESTAMP
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS sessions (
+            session_hash VARCHAR PRIMARY KEY,    -- sha256 of the cookie value
+            user_id BIGINT NOT NULL,
+            csrf_token VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            expires_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS login_attempts (
+            email VARCHAR NOT NULL,
+            ip VARCHAR NOT NULL,
+            attempted_at TIMESTAMP NOT NULL,
+            success BOOLEAN NOT NULL
+        )
+        """
+    )
+    con.execute("INSERT INTO pantau_meta VALUES ('auth_version', '0') ON CONFLICT (key) DO NOTHING")
+
+
 MIGRATIONS: list[tuple[int, Callable[[duckdb.DuckDBPyConnection], None]]] = [
     (1, _create_v1),
+    (2, _create_v2),
 ]
 
 

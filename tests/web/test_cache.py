@@ -1,0 +1,96 @@
+"""The in-process caches: warm requests do not open the store; writes are seen at once."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pantau import auth
+from pantau.store import Store, bump_data_version
+from pantau.web import WebConfig, create_app
+from pantau.web.cache import Cache, StoreWatch
+
+
+def test_cache_computes_each_key_once_under_concurrency() -> None:
+    cache = Cache(maxsize=2)
+    calls: list[int] = []
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.05)
+        return 42
+
+    threads = [threading.Thread(target=cache.get, args=("k", slow)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert calls == [1]
+    cache.get("a", lambda: 1)
+    cache.get("b", lambda: 2)
+    assert cache.get("k", lambda: 0) == 0  # evicted (LRU of 2)
+    assert cache.get("n", lambda: None, keep=lambda v: v is not None) is None
+    assert cache.get("n", lambda: 5) == 5
+
+
+def test_store_watch_sees_writes_from_elsewhere(store: Store) -> None:
+    watch = StoreWatch(store, max_age_s=3600)
+    before = watch.versions()
+    assert watch.versions() == before
+    other = Store(store.path)  # as another process would
+    with other.write() as con:
+        bump_data_version(con)
+    assert watch.versions().data == before.data + 1
+
+
+def test_warm_requests_do_not_open_the_store(
+    store_copy: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = create_app(store_copy, config=WebConfig(version_max_age_s=3600))
+    _, token = auth.create_token(store_copy, "admin@test.id")
+    client = TestClient(app, headers={"Authorization": f"Bearer {token}"})
+    params = {"period": "2025-06"}
+    assert client.get("/overview.json", params=params).status_code == 200
+    opened: list[bool] = []
+    real_open = Store._open
+    monkeypatch.setattr(
+        Store,
+        "_open",
+        lambda self, read_only: opened.append(read_only) or real_open(self, read_only),
+    )
+    warm = client.get("/overview.json", params=params)
+    assert warm.status_code == 200 and opened == []
+    api = client.get("/api/v1/kpis", params={"from": "2025-06", "to": "2025-06", "by": "rep"})
+    assert api.status_code == 200 and opened  # a new question: computed
+    opened.clear()
+    client.get("/api/v1/kpis", params={"from": "2025-06", "to": "2025-06", "by": "rep"})
+    assert opened == []
+
+
+def test_new_data_is_seen_by_the_next_request(store_copy: Store) -> None:
+    app = create_app(store_copy, config=WebConfig(version_max_age_s=3600))
+    _, token = auth.create_token(store_copy, "admin@test.id")
+    client = TestClient(app, headers={"Authorization": f"Bearer {token}"})
+    params = {"from": "2025-06", "to": "2025-06", "kpi": "leads"}
+    before = client.get("/api/v1/kpis", params=params).json()["rows"][0]["leads"]
+    with store_copy.write() as con:
+        con.execute(
+            "INSERT INTO leads (lead_id, created_at, created_at_local) VALUES "
+            "('NEW-1', TIMESTAMP '2025-06-10 03:00:00', TIMESTAMP '2025-06-10 10:00:00')"
+        )
+        bump_data_version(con)
+    after = client.get("/api/v1/kpis", params=params).json()["rows"][0]["leads"]
+    assert after == before + 1
+
+
+def test_revoked_session_is_dropped_from_the_cache(store_copy: Store) -> None:
+    from .conftest import login_client
+
+    app = create_app(store_copy, config=WebConfig(version_max_age_s=3600))
+    client = login_client(app, "rep@test.id")
+    assert client.get("/api/v1/me").status_code == 200
+    auth.set_password(store_copy, "rep@test.id", "another-password")  # ends every session
+    assert client.get("/api/v1/me").status_code == 401
