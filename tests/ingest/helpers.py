@@ -42,3 +42,43 @@ def snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
             out[name] = sorted(data, key=repr)
         out["_version"] = con.execute("SELECT * FROM pantau_meta ORDER BY key").fetchall()
     return out
+
+
+_CON: dict[str, Any] = {}  # one in-memory DuckDB for all read_column calls (connecting is slow)
+
+
+def read_column(
+    kind: str, cells: list[str | None], given: Any = None, tz: str = "Asia/Jakarta"
+) -> tuple[Any, list[Any], list[str | None]]:
+    """One column of ``cells`` read like an import does: (decisions, values, error codes).
+
+    The format is decided from all the cells (``formats.decide``), then each cell is parsed with
+    the SQL of ``parse`` — the same pieces ``stage.build_parsed`` puts together.
+    """
+    import duckdb
+    import pyarrow as pa
+
+    from pantau.ingest import formats, parse
+    from pantau.ingest.header import Field
+    from pantau.model.records import Column
+
+    col = Column("x", kind)  # type: ignore[arg-type]
+    con = _CON.setdefault("con", duckdb.connect())
+    con.execute(f"SET TimeZone = '{tz}'")
+    con.register("cells", pa.table({"c0": pa.array(cells, pa.string())}))
+    field = Field.of(0, "x")
+    decisions = formats.decide(
+        con, "(SELECT * FROM cells)", [(col, field)], given or formats.Given(), "en"
+    )
+    fmt = decisions.formats.get("x")
+    m = parse.matcher(col, "v", fmt) or "NULL"
+    p = parse.parsed(col, "v", fmt, "m")
+    error = parse.error(col, "v", "p", fmt) or "NULL"
+    value = ", ".join(sql for _n, sql in parse.stored(col, "p", tz))
+    rows = con.execute(
+        f"SELECT {value}, {error} FROM (SELECT v, m, {p} AS p FROM "
+        f"(SELECT v, {m} AS m FROM (SELECT {field.sql} AS v FROM cells)))"
+    ).fetchall()
+    con.unregister("cells")
+    values = [r[1] if len(r) == 3 else r[0] for r in rows]  # timestamps: the local time
+    return decisions, values, [r[-1] for r in rows]

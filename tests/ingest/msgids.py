@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pantau
 
-SOURCES = [*sorted(Path(pantau.__file__).parent.joinpath("ingest").glob("*.py"))]
-SOURCES.append(Path(pantau.__file__).parent / "cli" / "import_cmd.py")
+SOURCES = [*sorted(Path(pantau.__file__).parent.joinpath("ingest").rglob("*.py"))]
+SOURCES += [
+    Path(pantau.__file__).parent / "cli" / f"{name}_cmd.py" for name in ("import", "mapping")
+]
 #: function name → positions of its arguments that are messages
 MARKERS = {"_": (0,), "N_": (0,), "gettext": (0,), "fail": (1, 2)}
 

@@ -118,7 +118,9 @@ def test_booleans_any_case(word: str, upper: list[bool]) -> None:
     assert evaluate(BOOL, text) == (expected, None)
 
 
-@given(st.text(max_size=8))
+# DuckDB's trim() also removes Unicode spaces (U+00A0, U+2000 …), Python's strip(" ") does not:
+# the property is about words, so the text has ASCII spaces only.
+@given(st.text(st.characters(exclude_categories=("Zs", "Cs")) | st.just(" "), max_size=8))
 def test_other_words_are_not_booleans(text: str) -> None:
     value, error = evaluate(BOOL, text)
     if text.strip(parse.TRIM_CHARS).lower() in parse.TRUE_WORDS + parse.FALSE_WORDS:

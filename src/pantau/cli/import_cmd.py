@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pantau.errors import ImportRejected, PantauError, UnknownRecordType
+from pantau.errors import ImportRejected, PantauError, UnknownRecordType, UsageError
 from pantau.i18n import check_lang
 from pantau.i18n import gettext as _
 from pantau.ingest.messages import N_
@@ -116,8 +116,40 @@ def _progress(enabled: bool, lang: str) -> Iterator[Callable[[str, float], None]
 
 
 def import_(
-    record_type: TypeArg,
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="CSV, XLSX, XLS or Parquet file.")],
+    targets: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="[TYPE] FILE",
+            help="Record type (e.g. opportunities; may be left out with --mapping or --preset) "
+            "and the CSV, XLSX, XLS or Parquet file.",
+            show_default=False,
+        ),
+    ],
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="Mapping file (TOML): which header is which.")
+    ] = None,
+    preset: Annotated[
+        str | None,
+        typer.Option("--preset", help="A CRM export: hubspot, salesforce, pipedrive, odoo, zoho."),
+    ] = None,
+    date_format: Annotated[
+        str | None,
+        typer.Option(
+            "--date-format",
+            help="Pattern of the dates, e.g. '%d/%m/%Y' (default: decided per column).",
+        ),
+    ] = None,
+    decimal: Annotated[
+        str | None,
+        typer.Option(
+            "--decimal",
+            help="Decimal separator of the numbers: ',' or '.' (default: decided per column).",
+        ),
+    ] = None,
+    skip_rows: Annotated[
+        int | None,
+        typer.Option("--skip-rows", help="Lines above the header (default: found).", min=0),
+    ] = None,
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="Sheet of an Excel workbook (default: first).")
     ] = None,
@@ -129,12 +161,25 @@ def import_(
 
     store = _store()
     language = _language(store, lang)
+    if len(targets) not in (1, 2):
+        _fail(UsageError(_(N_("give FILE, or TYPE and FILE"), language)), fmt, language)
+    record_type, file = (None, targets[0]) if len(targets) == 1 else (targets[0], targets[1])
     console = Console(highlight=False)
     live = fmt is Format.text and console.is_terminal
     try:
         with _progress(live, language) as notify:
             report = import_file(
-                store, record_type, file, sheet=sheet, lang=language, progress=notify
+                store,
+                record_type,
+                Path(file),
+                sheet=sheet,
+                lang=language,
+                progress=notify,
+                mapping=mapping,
+                preset=preset,
+                date_format=date_format,
+                decimal=decimal,
+                skip_rows=skip_rows,
             )
     except ImportRejected as exc:
         _show(console, exc.report, fmt, language)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,7 +17,7 @@ from rich.console import Console
 
 from pantau import __version__
 from pantau.errors import PantauError
-from pantau.store import Store, default_path
+from pantau.store import Store, default_path, open_store
 
 app = typer.Typer(
     name="pantau",
@@ -33,6 +32,7 @@ err_console = Console(stderr=True, highlight=False)
 COMMAND_MODULES = [
     "pantau.cli.settings_cmd",
     "pantau.cli.import_cmd",
+    "pantau.cli.mapping_cmd",
     "pantau.cli.demo_cmd",
     "pantau.cli.kpi_cmd",
     "pantau.cli.analysis_cmd",
@@ -40,16 +40,17 @@ COMMAND_MODULES = [
     "pantau.cli.digest_cmd",
     "pantau.cli.users_cmd",
     "pantau.cli.serve_cmd",
+    "pantau.cli.export_cmd",
 ]
 
 
 class State:
     """What the global options decided; commands get their store from here."""
 
-    db: Path | None = None
+    db: str | None = None
 
     def store(self) -> Store:
-        return Store(self.db)
+        return open_store(self.db)
 
 
 state = State()
@@ -64,11 +65,12 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--db",
             envvar="PANTAU_DB",
-            help=f"Store file (DuckDB). Default: {default_path()}",
+            help="Store: a DuckDB file, postgresql://user@host/db or spark:///folder "
+            f"(docs/engines.md). Default: {default_path()}",
             show_default=False,
         ),
     ] = None,

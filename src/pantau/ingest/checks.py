@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 import duckdb
 
 from pantau.i18n import gettext as _
-from pantau.ingest.messages import WARNINGS, unknown_reference
+from pantau.ingest import damage
+from pantau.ingest.messages import EXCEL_DAMAGE_HINT, WARNINGS, unknown_reference
 from pantau.ingest.report import ISSUE_CAP, Issue
+from pantau.ingest.sqltext import literal
 from pantau.ingest.stage import DUPS, STAGE, Plan, q
 from pantau.model.records import ID_COLUMN, Column, RecordType
 
+TEXT_KINDS = ("id", "text", "label")
 UNKNOWN = "_pantau_unknown"
 KINDS = "_pantau_stage_kinds"
 #: similarity (Jaro-Winkler, 0..1) from which a known id is offered as "did you mean"
@@ -51,8 +54,8 @@ def duplicate_warnings(
     """One warning per row that a later row with the same key replaces."""
     scan.counts["duplicate_key"] += count
     rows = con.execute(
-        f"SELECT d._row, d.winner, {_key_text(rt)} FROM {DUPS} d JOIN {STAGE} s USING (_row) "
-        f"ORDER BY d._row LIMIT {ISSUE_CAP}"
+        f"SELECT d._row, d.winner, {_key_text(rt)} FROM {DUPS} d JOIN {STAGE} s USING (_seq) "
+        f"ORDER BY d._seq LIMIT {ISSUE_CAP}"
     ).fetchall()
     for row, winner, key in rows:
         message = _(WARNINGS["duplicate_key"], lang, value=key, winner=winner)
@@ -76,9 +79,11 @@ def collect_warnings(
     for col in plan.present:
         if col.ref:
             _references(con, plan.rt, col, scan, lang)
+        if col.kind in TEXT_KINDS:
+            _excel_damage(con, plan, col, scan, lang)
     if plan.rt.name == "opportunities":
         _opportunity_rules(con, plan, scan, lang)
-    if plan.rt.name == "leads" and "first_contact_at" in plan.hmap.positions:
+    if plan.rt.name == "leads" and "first_contact_at" in plan.hmap.fields:
         _row_rule(con, scan, "contact_before_creation", "first_contact_at < created_at", lang)
 
 
@@ -138,6 +143,27 @@ def _closest(con: duckdb.DuckDBPyConnection, known: str) -> dict[str, str]:
     return {str(v): str(best) for v, best, s in rows if s >= SIMILAR}
 
 
+# -- values Excel damaged --------------------------------------------------------------------
+def _excel_damage(
+    con: duckdb.DuckDBPyConnection, plan: Plan, col: Column, scan: WarningScan, lang: str
+) -> None:
+    """One warning per distinct ``May-20``-like value of a text column (see ``damage``)."""
+    c = q(col.name)
+    rows = con.execute(
+        f"SELECT {c}, min(_row), count(*) FROM {STAGE} "
+        f"WHERE regexp_full_match({c}, {literal(damage.DAMAGE_RE)}) GROUP BY 1 ORDER BY 2"
+    ).fetchall()
+    if not rows:
+        return
+    scan.counts["excel_damage"] += len(rows)
+    header = plan.hmap.header_of(col.name)
+    for value, row, n in rows[:ISSUE_CAP]:
+        guess = damage.original(str(value))
+        message = _(WARNINGS["excel_damage"], lang, value=value, guess=guess, count=n)
+        hint = _(EXCEL_DAMAGE_HINT, lang, guess=guess)
+        scan.add(Issue("warning", "excel_damage", row, None, header, value, message, hint))
+
+
 # -- plausibility rules ------------------------------------------------------------------------
 def _opportunity_rules(
     con: duckdb.DuckDBPyConnection, plan: Plan, scan: WarningScan, lang: str
@@ -145,7 +171,7 @@ def _opportunity_rules(
     loaded = _stage_kinds(con)
     if loaded:
         _unknown_stages(con, scan, lang)
-    closed = "closed_at" in plan.hmap.positions
+    closed = "closed_at" in plan.hmap.fields
     if closed:
         _row_rule(con, scan, "close_before_create", "closed_at < created_at", lang)
         _row_rule(

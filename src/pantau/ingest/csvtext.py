@@ -1,8 +1,9 @@
 """CSV text: transcoding to UTF-8, the delimiter, the header row, and line numbers of rows.
 
-DuckDB reads the data; Python only looks at the first line, and, when a report names rows, walks
-the file once (streaming) to find the line each of those rows starts on — quoted fields may hold
-line breaks, so row ``n`` is not always line ``n + 1``.
+DuckDB reads the data; Python only looks at the first lines (to find the header row below any
+title lines, :mod:`pantau.ingest.layout`) and the last 64 KB (footer lines), and, when a report
+names rows, walks the file once (streaming) to find the line each of those rows starts on — quoted
+fields may hold line breaks, so row ``n`` is not always line ``n + 1``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pantau.ingest.files import CHUNK, SourceFile, fail
+from pantau.ingest.layout import MAX_TITLE_ROWS, HeaderHint, cut_footer, find_footer, pick_header
 
 DELIMITERS = (",", ";", "\t")
 MAX_HEADER_CHARS = CHUNK
@@ -22,21 +24,41 @@ MAX_HEADER_CHARS = CHUNK
 
 @dataclass(frozen=True)
 class CsvText:
-    """A CSV file as DuckDB will read it: UTF-8 text, delimiter and header cells."""
+    """A CSV file as DuckDB will read it: UTF-8 text, delimiter and header cells.
+
+    ``skip``: lines above the header (title lines); ``footer``: footer lines cut off the end.
+    """
 
     path: Path
     delimiter: str
     header: list[str]
+    skip: int = 0
+    footer: tuple[str, ...] = ()
 
 
-def prepare(src: SourceFile, workdir: Path, lang: str) -> CsvText:
-    """Transcode to UTF-8 when needed, sniff the delimiter from the header, read the header."""
+def prepare(src: SourceFile, workdir: Path, lang: str, hint: HeaderHint | None = None) -> CsvText:
+    """Transcode to UTF-8 when needed, find the header row and its delimiter, cut any footer."""
     path = src.path
     if src.encoding not in ("utf-8", "utf-8-sig"):
         path = transcode(src, workdir / "utf8.csv", lang)
-    first = _first_line(path, src, lang)
-    delimiter = sniff_delimiter(first)
-    return CsvText(path, delimiter, _header(path, delimiter))
+    lines = _first_lines(path, src, lang)
+    rows = [(i, _cells(line)) for i, line in enumerate(lines) if line.strip()]
+    skip = pick_header(rows, hint or HeaderHint())
+    delimiter = sniff_delimiter(lines[skip] if lines else "")
+    footer = find_footer(path, delimiter)
+    if footer is not None:
+        path = cut_footer(path, footer, workdir / "utf8.csv")
+    return CsvText(
+        path,
+        delimiter,
+        _header(path, delimiter, skip),
+        skip,
+        tuple(footer.lines) if footer else (),
+    )
+
+
+def _cells(line: str) -> list[str]:
+    return next(iter(_reader([line], sniff_delimiter(line))), [])
 
 
 def transcode(src: SourceFile, target: Path, lang: str) -> Path:
@@ -61,7 +83,8 @@ def transcode(src: SourceFile, target: Path, lang: str) -> Path:
     return target
 
 
-def _first_line(path: Path, src: SourceFile, lang: str) -> str:
+def _first_lines(path: Path, src: SourceFile, lang: str) -> list[str]:
+    """The first lines of the file (at most :data:`MAX_TITLE_ROWS`, within the first 1 MB)."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
         text = fh.read(MAX_HEADER_CHARS)
     end = text.find("\n")
@@ -72,7 +95,10 @@ def _first_line(path: Path, src: SourceFile, lang: str) -> str:
             "the file must start with a header row naming the columns (see `pantau template`)",
             lang=lang,
         )
-    return text if end < 0 else text[:end]
+    lines = text.split("\n")
+    if len(text) >= MAX_HEADER_CHARS:
+        lines = lines[:-1]  # the last one may be cut
+    return [line.rstrip("\r") for line in lines[:MAX_TITLE_ROWS]]
 
 
 def sniff_delimiter(line: str) -> str:
@@ -97,8 +123,10 @@ def _reader(fh: Iterable[str], delimiter: str) -> Iterable[list[str]]:
     return csv.reader(fh, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
 
 
-def _header(path: Path, delimiter: str) -> list[str]:
+def _header(path: Path, delimiter: str, skip: int) -> list[str]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
+        for _ in range(skip):
+            fh.readline()
         for record in _reader(fh, delimiter):
             return record
     return []
@@ -115,6 +143,8 @@ def line_numbers(text: CsvText, rows: Iterable[int]) -> dict[int, int]:
     last = max(wanted)
     out: dict[int, int] = {}
     with text.path.open(encoding="utf-8-sig", newline="") as fh:
+        for _ in range(text.skip):
+            fh.readline()
         reader = csv.reader(fh, delimiter=text.delimiter, quotechar='"', doublequote=True)
         csv.field_size_limit(sys.maxsize)
         next(reader, None)
@@ -123,7 +153,7 @@ def line_numbers(text: CsvText, rows: Iterable[int]) -> dict[int, int]:
             if record:
                 row += 1
                 if row in wanted:
-                    out[row] = previous + 1
+                    out[row] = text.skip + previous + 1
                 if row >= last:
                     break
             previous = reader.line_num

@@ -54,24 +54,29 @@ def log_import(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
     con.execute(
         "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
         "CAST(? AS TIMESTAMP), CAST(? AS TIMESTAMP))",
-        [
-            report.import_id,
-            report.record_type,
-            report.file,
-            report.path,
-            report.checksum,
-            report.status,
-            report.rows_read,
-            report.inserted,
-            report.updated,
-            report.rejected,
-            report.warning_total,
-            report.user,
-            report.started_at,
-            report.finished_at,
-        ],
+        import_values(report),
     )
     _log_issues(con, report.import_id or 0, report.errors + report.warnings)
+
+
+def import_values(report: ImportReport) -> list[object]:
+    """The ``imports`` row of ``report``, in column order (times as ISO text)."""
+    return [
+        report.import_id,
+        report.record_type,
+        report.file,
+        report.path,
+        report.checksum,
+        report.status,
+        report.rows_read,
+        report.inserted,
+        report.updated,
+        report.rejected,
+        report.warning_total,
+        report.user,
+        report.started_at,
+        report.finished_at,
+    ]
 
 
 def _log_issues(con: duckdb.DuckDBPyConnection, import_id: int, issues: list[Issue]) -> None:

@@ -47,6 +47,16 @@ ERRORS: dict[str, tuple[str, str]] = {
         N_("write true/false, 1/0, yes/no or ya/tidak"),
     ),
     "bad_enum": (N_("'{value}' is not an allowed value"), N_("use one of: {choices}")),
+    "excel_damage": (
+        N_("'{value}' is not a number: it looks like {guess} that Excel turned into a date"),
+        N_("fix the cell at the source (format the column as Text before typing) and export again"),
+    ),
+}
+
+#: a bad cell in a column the importer has a question about (see ``formats.Question``)
+AMBIGUOUS: dict[str, str] = {
+    "date_order": N_("'{value}' can be day first or month first"),
+    "decimal": N_("'{value}' can have a thousands separator or a decimal separator"),
 }
 
 WARNINGS: dict[str, str] = {
@@ -59,7 +69,11 @@ WARNINGS: dict[str, str] = {
     "contact_before_creation": N_("first_contact_at is before created_at"),
     "won_without_amount": N_("won, but amount is empty"),
     "closed_without_date": N_("won or lost, but closed_at is empty"),
+    "excel_damage": N_("'{value}' looks like {guess} that Excel turned into a date ({count} rows)"),
 }
+EXCEL_DAMAGE_HINT = N_(
+    "check the source; if it was {guess}, format the column as Text in Excel and export again"
+)
 
 UNKNOWN_REFERENCE = N_("{what} '{value}' not found")
 DID_YOU_MEAN = N_("{what} '{value}' not found — did you mean '{best}'?")

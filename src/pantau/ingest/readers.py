@@ -8,8 +8,9 @@ table in batches. Row order is the file's order; the importer numbers rows from 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -20,6 +21,9 @@ from pantau.errors import UsageError
 from pantau.i18n import gettext as _
 from pantau.ingest.csvtext import CsvText, prepare
 from pantau.ingest.files import SourceFile, fail
+from pantau.ingest.header import raw_name
+from pantau.ingest.layout import FOOTER_RE, MAX_TITLE_ROWS, HeaderHint, pick_header
+from pantau.ingest.sqltext import literal
 
 Progress = Callable[[str, float], None]
 BATCH = 20_000
@@ -28,13 +32,25 @@ RAW_TABLE = "_pantau_raw"
 
 @dataclass(frozen=True)
 class Source:
-    """An opened input: its header cells and the SQL relation that yields its rows."""
+    """An opened input: its header cells and the SQL relation that yields its rows.
+
+    ``typed``: columns whose cells were all typed numbers (workbook cells, Parquet numbers), so
+    their text is exact and needs no number-format detection. ``cell_types``: the relation
+    carries ``_types``, one character per column and row, ``n`` where a workbook cell was a typed
+    number (see :func:`typed_cell`). ``skipped``: title rows above the
+    header; ``footer``: footer lines left out below the data.
+    """
 
     headers: list[str]
     relation: str  # a FROM item with VARCHAR columns c0..cN (plus _line for Excel)
     has_line: bool  # the relation carries each row's sheet row number as ``_line``
     csv: CsvText | None = None
     sheet: str | None = None
+    has_row: bool = False  # the relation carries each row's data row number as ``_row``
+    typed: frozenset[int] = frozenset()
+    cell_types: bool = False
+    skipped: int = 0
+    footer: tuple[str, ...] = field(default_factory=tuple)
 
 
 def sql_string(text: str) -> str:
@@ -47,10 +63,6 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def raw_name(i: int) -> str:
-    return f"c{i}"
-
-
 def open_source(
     con: duckdb.DuckDBPyConnection,
     src: SourceFile,
@@ -59,15 +71,17 @@ def open_source(
     workdir: Path,
     lang: str,
     progress: Progress,
+    hint: HeaderHint | None = None,
 ) -> Source:
     """Open ``src`` as a relation in ``con`` (Excel rows are copied into a temporary table)."""
     if sheet is not None and src.format != "excel":
         raise UsageError(_("--sheet only applies to Excel workbooks", lang))
+    hint = hint or HeaderHint()
     if src.format == "csv":
-        return _csv_source(prepare(src, workdir, lang))
+        return _csv_source(prepare(src, workdir, lang, hint))
     if src.format == "parquet":
         return _parquet_source(con, src, lang)
-    return _excel_source(con, src, sheet, lang, progress)
+    return _excel_source(con, src, sheet, lang, progress, hint)
 
 
 # -- CSV ---------------------------------------------------------------------------------------
@@ -76,9 +90,11 @@ def _csv_source(text: CsvText) -> Source:
     relation = (
         f"read_csv({sql_string(str(text.path))}, header = true, auto_detect = false, "
         f"delim = {sql_string(text.delimiter)}, quote = '\"', escape = '\"', "
-        f"columns = {{{columns}}})"
+        f"skip = {int(text.skip)}, columns = {{{columns}}})"
     )
-    return Source(text.header, relation, has_line=False, csv=text)
+    return Source(
+        text.header, relation, has_line=False, csv=text, skipped=text.skip, footer=text.footer
+    )
 
 
 # -- Parquet -----------------------------------------------------------------------------------
@@ -93,7 +109,15 @@ def _parquet_source(con: duckdb.DuckDBPyConnection, src: SourceFile, lang: str) 
         for i, d in enumerate(described)
     ]
     relation = f"(SELECT {', '.join(exprs)} FROM {scan})"
-    return Source([str(d[0]) for d in described], relation, has_line=False)
+    typed = frozenset(i for i, d in enumerate(described) if _numeric_type(str(d[1])))
+    return Source([str(d[0]) for d in described], relation, has_line=False, typed=typed)
+
+
+def _numeric_type(sqltype: str) -> bool:
+    return sqltype.startswith("DECIMAL") or sqltype in (
+        "DOUBLE", "FLOAT", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
+        "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
+    )  # fmt: skip
 
 
 def _parquet_text(col: str, sqltype: str) -> str:
@@ -113,6 +137,7 @@ def _excel_source(
     sheet: str | None,
     lang: str,
     progress: Progress,
+    hint: HeaderHint,
 ) -> Source:
     from python_calamine import CalamineWorkbook
 
@@ -129,11 +154,27 @@ def _excel_source(
     except Exception:
         _damaged(src, lang)
     numbered = ((i + 1, r) for i, r in enumerate(rows))
-    header = _excel_header(numbered)
-    if header is None:
+    found = _excel_header(numbered, hint)
+    if found is None:
         fail(src.path, "sheet '{sheet}' is empty", lang=lang, sheet=name)
-    _copy_rows(con, header, numbered, max(data.height, 1), progress)
-    return Source(header, RAW_TABLE, has_line=True, sheet=name)
+    header, skipped, rest = found
+    typed = _copy_rows(con, header, rest, max(data.height, 1), progress)
+    footer = _drop_footer(con, len(header))
+    return Source(
+        header,
+        RAW_TABLE,
+        has_line=True,
+        sheet=name,
+        typed=typed,
+        cell_types=True,
+        skipped=skipped,
+        footer=footer,
+    )
+
+
+def typed_cell(i: int) -> str:
+    """SQL: the cell of column ``i`` was a typed number (sources with ``cell_types``)."""
+    return f"substr(_types, {i + 1}, 1) = 'n'"
 
 
 def _damaged(src: SourceFile, lang: str) -> NoReturn:
@@ -165,37 +206,81 @@ def _pick_sheet(src: SourceFile, names: list[str], sheet: str | None, lang: str)
     )
 
 
-def _excel_header(rows: Iterator[tuple[int, list[Any]]]) -> list[str] | None:
-    for _line, cells in rows:
-        texts = [cell_text(c) for c in cells]
-        if any(t is not None for t in texts):
-            return [t or "" for t in texts]
-    return None
+Rows = Iterator[tuple[int, list[Any]]]
+
+
+def _excel_header(rows: Rows, hint: HeaderHint) -> tuple[list[str], int, Rows] | None:
+    """(header cells, sheet rows above it, the rows after it) — see ``layout.pick_header``."""
+    first: list[tuple[int, list[Any]]] = []
+    for line, cells in rows:
+        if any(cell_text(c) is not None for c in cells):
+            first.append((line, cells))
+            if len(first) >= MAX_TITLE_ROWS:
+                break
+    if not first:
+        return None
+    texts = [(line - 1, [cell_text(c) or "" for c in cells]) for line, cells in first]
+    at = pick_header(texts, hint)
+    index = next(i for i, (pos, _cells) in enumerate(texts) if pos == at)
+    after = itertools.chain(first[index + 1 :], rows)
+    return texts[index][1], at, after
 
 
 def _copy_rows(
     con: duckdb.DuckDBPyConnection,
     header: list[str],
-    rows: Iterator[tuple[int, list[Any]]],
+    rows: Rows,
     height: int,
     progress: Progress,
-) -> None:
+) -> frozenset[int]:
+    """Copy the rows into the raw table; the columns whose cells were all typed numbers."""
     width = len(header)
     cols = ", ".join(f"{raw_name(i)} VARCHAR" for i in range(width))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {RAW_TABLE} (_line BIGINT, {cols})")
-    names = ["_line"] + [raw_name(i) for i in range(width)]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {RAW_TABLE} (_line BIGINT, _types VARCHAR, {cols})")
+    names = ["_line", "_types"] + [raw_name(i) for i in range(width)]
     batch: list[list[Any]] = [[] for _ in names]
+    numeric, textual = [False] * width, [False] * width
     for line, cells in rows:
         texts = [cell_text(c) for c in cells[:width]]
         if all(t is None for t in texts):
             continue
+        types = _note_types(cells[:width], texts, numeric, textual)
         texts += [None] * (width - len(texts))
-        for column, value in zip(batch, [line, *texts], strict=True):
+        for column, value in zip(batch, [line, types, *texts], strict=True):
             column.append(value)
         if len(batch[0]) >= BATCH:
             _flush(con, names, batch)
             progress("reading", 0.4 * line / height)
     _flush(con, names, batch)
+    return frozenset(i for i in range(width) if numeric[i] and not textual[i])
+
+
+def _note_types(
+    cells: list[Any], texts: list[str | None], numeric: list[bool], textual: list[bool]
+) -> str:
+    """Note which columns had numbers and which text; the row's ``_types`` mask."""
+    mask = []
+    for i, (cell, text) in enumerate(zip(cells, texts, strict=False)):
+        number = text is not None and isinstance(cell, int | float) and not isinstance(cell, bool)
+        mask.append("n" if number else ".")
+        if number:
+            numeric[i] = True
+        elif text is not None:
+            textual[i] = True
+    return "".join(mask)
+
+
+def _drop_footer(con: duckdb.DuckDBPyConnection, width: int) -> tuple[str, ...]:
+    """Delete footer rows at the end of the raw table (``layout.FOOTER_RE``); their text."""
+    first = "coalesce(" + ", ".join(raw_name(i) for i in range(width)) + ")" if width else "NULL"
+    footer = f"regexp_full_match(trim({first}), {literal(FOOTER_RE)})"
+    last = f"(SELECT coalesce(max(_line), 0) FROM {RAW_TABLE} WHERE NOT coalesce({footer}, false))"
+    rows = con.execute(
+        f"SELECT trim({first}) FROM {RAW_TABLE} WHERE _line > {last} ORDER BY _line"
+    ).fetchall()
+    if rows:
+        con.execute(f"DELETE FROM {RAW_TABLE} WHERE _line > {last}")
+    return tuple(str(r[0]) for r in rows)
 
 
 def _flush(con: duckdb.DuckDBPyConnection, names: list[str], batch: list[list[Any]]) -> None:

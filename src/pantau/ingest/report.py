@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pantau.i18n import gettext as _
+from pantau.ingest.formats import Question
 
 Level = Literal["error", "warning"]
 
@@ -58,6 +59,10 @@ class ImportReport:
     columns: dict[str, str] = field(default_factory=dict)  # file header → template column
     ignored_columns: list[str] = field(default_factory=list)
     missing_optional: list[str] = field(default_factory=list)  # template columns not in the file
+    via: str = ""  # "mapping m.toml" or "preset hubspot/deals" (empty: the template headers)
+    formats: dict[str, str] = field(default_factory=dict)  # file header → how it was read
+    questions: list[Question] = field(default_factory=list)  # what the user must decide
+    notes: list[str] = field(default_factory=list)  # title rows skipped, footer left out …
     user: str = ""
     started_at: str = ""  # ISO, UTC
     finished_at: str = ""
@@ -106,14 +111,15 @@ class ImportReport:
         )
 
     def render(self, lang: str | None = None) -> RenderableType:
-        """A Rich renderable: summary, ignored columns, then the error and warning tables."""
+        """A Rich renderable: summary, how the file was read, questions, then the issue tables."""
         lang = lang or self.lang
         style = "bold green" if self.ok else "bold red"
         parts: list[RenderableType] = [Text(self.summary(lang), style=style)]
-        if self.ignored_columns:
-            parts.append(
-                Text(_("Ignored columns: {cols}", lang, cols=", ".join(self.ignored_columns)))
-            )
+        parts += [Text(line) for line in self._reading(lang)]
+        if self.questions:
+            parts.append(Text(_("Questions", lang), style="bold yellow"))
+            for q in self.questions:
+                parts.append(Text(f"• {q.column}: {q.message} — {q.suggestion}"))
         for title, issues, total in (
             (_("Errors", lang), self.errors, self.error_total),
             (_("Warnings", lang), self.warnings, self.warning_total),
@@ -123,6 +129,22 @@ class ImportReport:
         if not self.ok:
             parts.append(Text(_("Fix these rows and import the file again.", lang)))
         return Group(*parts)
+
+    def _reading(self, lang: str) -> list[str]:
+        """Lines on how the file was read: mapping or preset, formats, skipped lines."""
+        out = []
+        if self.via:
+            out.append(_("Read with {via}", lang, via=self.via))
+        if self.formats:
+            read = "; ".join(f"{h}: {d}" for h, d in self.formats.items())
+            out.append(_("Values read as: {formats}", lang, formats=read))
+        out += self.notes
+        if len(self.warning_counts) > 1:
+            counts = ", ".join(f"{k}: {n}" for k, n in sorted(self.warning_counts.items()))
+            out.append(_("Warnings by kind: {counts}", lang, counts=counts))
+        if self.ignored_columns:
+            out.append(_("Ignored columns: {cols}", lang, cols=", ".join(self.ignored_columns)))
+        return out
 
     def to_text(self, lang: str | None = None, width: int = 120) -> str:
         """The rendering as plain text (no colours)."""

@@ -3,19 +3,23 @@ canonical table (``_pantau_stage``), both temporary tables of the import's conne
 
 ``_pantau_parsed`` keeps, per template column, the typed value, an error code and (for bad cells
 only) the cell text; its ``rowid`` is the data row number minus one, since DuckDB keeps a file's row
-order when it creates a table from it. ``_pantau_stage`` holds what will be written: defaults and
-derived columns filled, one row per natural key (the later duplicate wins).
+order when it creates a table from it (a reshaped source, whose rows are not the file's, carries
+the file's row number as ``_row``). ``_pantau_stage`` holds what will be written: defaults and
+derived columns filled, one row per natural key (the later duplicate wins); ``_seq`` numbers its
+rows, ``_row`` is their row in the file.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
+from pantau.ingest.formats import ColumnFormat
 from pantau.ingest.header import HeaderMap
-from pantau.ingest.parse import PARSED_TYPE, error, parsed, stored, trimmed
-from pantau.ingest.readers import Source, quote_ident, raw_name
+from pantau.ingest.parse import NUMBER_KINDS, PARSED_TYPE, error, matcher, parsed, stored
+from pantau.ingest.readers import Source, typed_cell
+from pantau.ingest.sqltext import literal, quote_ident
 from pantau.model.records import Column, RecordType, stored_columns
 
 PARSED = "_pantau_parsed"
@@ -25,24 +29,50 @@ DUPS = "_pantau_dups"
 
 @dataclass(frozen=True)
 class Plan:
-    """What is imported: the record type, how the file's columns map, the business time zone."""
+    """What is imported: the record type, how the file's columns map, the business time zone,
+    and the format decided for each number and date column."""
 
     rt: RecordType
     hmap: HeaderMap
     source: Source
     tz: str
+    formats: dict[str, ColumnFormat] = field(default_factory=dict)
+    skip: str | None = None  # SQL over the source: a row left out on purpose
 
     @property
     def present(self) -> list[Column]:
-        return [c for c in self.rt.columns if c.name in self.hmap.positions]
+        return [c for c in self.rt.columns if c.name in self.hmap.fields]
+
+    def fmt(self, column: str) -> ColumnFormat | None:
+        return self.formats.get(column)
 
     def checked(self) -> list[Column]:
         """Present columns whose cells can be wrong."""
-        return [c for c in self.present if error(c, "v", "p") is not None]
+        return [c for c in self.present if error(c, "v", "p", self.fmt(c.name)) is not None]
 
     def groups(self) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
         """``one_of`` groups: (all columns of the group, those present in the file)."""
-        return [(g, tuple(c for c in g if c in self.hmap.positions)) for g in self.rt.one_of]
+        return [(g, tuple(c for c in g if c in self.hmap.fields)) for g in self.rt.one_of]
+
+    def typed_cells(self, c: Column) -> str | None:
+        """SQL: a cell of number column ``c`` was a typed number in the workbook (exact)."""
+        f = self.hmap.fields[c.name]
+        if not self.source.cell_types or c.kind not in NUMBER_KINDS or not f.plain:
+            return None
+        assert f.index is not None
+        return typed_cell(f.index)
+
+    @property
+    def row_sql(self) -> str:
+        """SQL of a ``_pantau_parsed`` row's data row number in the file."""
+        return "_row" if self.source.has_row else "rowid + 1"
+
+    def carried(self) -> str:
+        """The source's bookkeeping columns, carried through every level (``, _row, _line``)."""
+        names = (["_row"] if self.source.has_row else []) + (
+            ["_line"] if self.source.has_line else []
+        )
+        return "".join(", " + n for n in names)
 
 
 def q(name: str) -> str:
@@ -50,62 +80,115 @@ def q(name: str) -> str:
 
 
 def build_parsed(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
-    """Create ``_pantau_parsed`` from the source in one pass (levels: text → value → error)."""
+    """Create ``_pantau_parsed`` from the source in one pass.
+
+    Levels, innermost first: text → parts (formatted columns only) → value → error → kept.
+    """
+    keep = plan.carried()
+    levels = [_texts(plan), _parts(plan), _values(plan), _checks(plan), _kept(plan)]
+    sql = f"SELECT {', '.join(levels[0])}{keep} FROM {plan.source.relation}"
+    for level in levels[1:]:
+        sql = f"SELECT {', '.join(level)}{keep} FROM ({sql})"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {PARSED} AS {sql}")
+
+
+def _v(c: Column) -> str:
+    return q("v_" + c.name)
+
+
+def _passed(plan: Plan) -> list[str]:
+    """Columns every level passes on: per-row headers, the skip flag, typed-cell flags."""
+    heads = [q("h_" + c) for c, f in plan.hmap.fields.items() if f.header_sql]
+    exact = [q("t_" + c.name) for c in plan.present if plan.typed_cells(c)]
+    return [*heads, "_skip", *exact]
+
+
+def _texts(plan: Plan) -> list[str]:
+    out = [f"{plan.hmap.fields[c.name].sql} AS {_v(c)}" for c in plan.present]
+    out += [f"{f.header_sql} AS {q('h_' + c)}" for c, f in plan.hmap.fields.items() if f.header_sql]
+    out.append(f"coalesce({plan.skip or 'false'}, false) AS _skip")
+    for c in plan.present:
+        typed = plan.typed_cells(c)
+        if typed:
+            out.append(f"{typed} AS {q('t_' + c.name)}")
+    return out
+
+
+def _parts(plan: Plan) -> list[str]:
+    out = [_v(c) for c in plan.present] + _passed(plan)
+    for c in plan.present:
+        m = matcher(c, _v(c), plan.fmt(c.name))
+        if m is not None:
+            out.append(f"{m} AS {q('m_' + c.name)}")
+    return out
+
+
+def _values(plan: Plan) -> list[str]:
+    return [_v(c) for c in plan.present] + _passed(plan) + [_value(plan, c) for c in plan.present]
+
+
+def _checks(plan: Plan) -> list[str]:
     cols = plan.present
-    line = ", _line" if plan.source.has_line else ""
-    texts = [
-        f"{trimmed(raw_name(plan.hmap.positions[c.name]))} AS {q('v_' + c.name)}" for c in cols
-    ]
-    values = [q("v_" + c.name) for c in cols] + [
-        f"{parsed(c, q('v_' + c.name))} AS {q('p_' + c.name)}" for c in cols
-    ]
-    checks = [f"{q('p_' + c.name)} AS {q(c.name)}" for c in cols]
-    checks += [q("v_" + c.name) for c in plan.checked()]
-    checks += [
-        f"{error(c, q('v_' + c.name), q('p_' + c.name))} AS {q('_e_' + c.name)}"
+    heads = [q("h_" + c) for c, f in plan.hmap.fields.items() if f.header_sql]
+    out = [f"{q('p_' + c.name)} AS {q(c.name)}" for c in cols] + heads
+    out += [_v(c) for c in plan.checked()]
+    out += [
+        f"{error(c, _v(c), q('p_' + c.name), plan.fmt(c.name))} AS {q('_e_' + c.name)}"
         for c in plan.checked()
     ]
     for i, (_group, present) in enumerate(plan.groups()):
         empty = " AND ".join(f"{q('v_' + c)} IS NULL" for c in present)
-        checks.append(f"CASE WHEN {empty} THEN 'missing_one_of' END AS {q(f'_e_one_of_{i}')}")
-    empty_row = " AND ".join(f"{q('v_' + c.name)} IS NULL" for c in cols) or "true"
-    checks.append(f"{empty_row} AS _empty")
-    outer = [q(c.name) for c in cols] + ["_empty"]
-    outer += [q(f"_e_one_of_{i}") for i in range(len(plan.groups()))]
+        out.append(f"CASE WHEN {empty} THEN 'missing_one_of' END AS {q(f'_e_one_of_{i}')}")
+    empty_row = " AND ".join(f"{_v(c)} IS NULL" for c in cols) or "true"
+    return [*out, f"({empty_row}) OR _skip AS _empty", "_skip"]
+
+
+def _kept(plan: Plan) -> list[str]:
+    heads = [q("h_" + c) for c, f in plan.hmap.fields.items() if f.header_sql]
+    out = [q(c.name) for c in plan.present] + heads + ["_empty", "_skip"]
+    out += [q(f"_e_one_of_{i}") for i in range(len(plan.groups()))]
     for c in plan.checked():
         e = q("_e_" + c.name)
-        outer += [
-            e,
-            f"CASE WHEN {e} IS NOT NULL THEN {q('v_' + c.name)} END AS {q('_r_' + c.name)}",
-        ]
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {PARSED} AS "
-        f"SELECT {', '.join(outer)}{line} FROM ("
-        f"SELECT {', '.join(checks)}{line} FROM ("
-        f"SELECT {', '.join(values)}{line} FROM ("
-        f"SELECT {', '.join(texts)}{line} FROM {plan.source.relation})))"
-    )
+        out += [e, f"CASE WHEN {e} IS NOT NULL THEN {_v(c)} END AS {q('_r_' + c.name)}"]
+    return out
+
+
+def _value(plan: Plan, c: Column) -> str:
+    v = q("v_" + c.name)
+    value = parsed(c, v, plan.fmt(c.name), q("m_" + c.name))
+    if plan.typed_cells(c) is not None:  # a typed number cell is exact, whatever the format
+        value = f"CASE WHEN {q('t_' + c.name)} THEN try_cast({v} AS DOUBLE) ELSE {value} END"
+    return f"{value} AS {q('p_' + c.name)}"
 
 
 def error_columns(plan: Plan) -> list[tuple[str, str, str | None]]:
-    """(error column in ``_pantau_parsed``, reported column name, raw-text column or None)."""
-    out: list[tuple[str, str, str | None]] = [
-        ("_e_" + c.name, plan.hmap.header_of(c.name).strip() or c.name, "_r_" + c.name)
-        for c in plan.checked()
+    """(error column in ``_pantau_parsed``, reported column name, raw-text column or None).
+
+    The reported name is SQL: the header's text, or the per-row header of a reshaped source.
+    """
+    out: list[tuple[str, str, str | None]] = []
+    for c in plan.checked():
+        f = plan.hmap.fields[c.name]
+        name = literal(f.header.strip() or c.name)
+        if f.header_sql:
+            name = f"coalesce({q('h_' + c.name)}, {name})"
+        out.append(("_e_" + c.name, name, "_r_" + c.name))
+    out += [
+        (f"_e_one_of_{i}", literal(" / ".join(g)), None) for i, (g, _p) in enumerate(plan.groups())
     ]
-    out += [(f"_e_one_of_{i}", " / ".join(g), None) for i, (g, _p) in enumerate(plan.groups())]
     return out
 
 
 def build_stage(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
     """Create ``_pantau_stage``: canonical columns (no ``_import_id``) plus ``_row``/``_line``."""
-    base = ["rowid + 1 AS _row"] + (["_line"] if plan.source.has_line else [])
+    base = ["rowid + 1 AS _seq", f"{plan.row_sql} AS _row"]
+    base += ["_line"] if plan.source.has_line else []
     for c in plan.rt.columns:
-        p = q(c.name) if c.name in plan.hmap.positions else _null(c)
+        p = q(c.name) if c.name in plan.hmap.fields else _null(c)
         base += [f"{sql} AS {q(name)}" for name, sql in stored(c, p, plan.tz)]
     derived = _derived(plan.rt)
     names = [n for n, _t in stored_columns(plan.rt) if n != "_import_id"]
-    outer = ["_row"] + (["_line"] if plan.source.has_line else [])
+    outer = ["_seq", "_row"] + (["_line"] if plan.source.has_line else [])
     outer += [f"{derived[n]} AS {q(n)}" if n in derived else q(n) for n in names]
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {STAGE} AS SELECT {', '.join(outer)} FROM ("
@@ -129,7 +212,7 @@ def _derived(rt: RecordType) -> dict[str, str]:
     list_factor = "nullif(1 - discount, 0)"
     cost = f"coalesce(quantity * unit_cost, cost_amount, {net} - profit)"
     return {
-        "line_no": "coalesce(line_no, row_number() OVER (PARTITION BY order_id ORDER BY _row))",
+        "line_no": "coalesce(line_no, row_number() OVER (PARTITION BY order_id ORDER BY _seq))",
         "unit_net_price": unit_net,
         "net_amount": net,
         "unit_list_price": f"coalesce(unit_list_price, {unit_net} / {list_factor})",
@@ -144,18 +227,21 @@ def key_sql(rt: RecordType) -> list[str]:
 
 
 def find_duplicates(con: duckdb.DuckDBPyConnection, rt: RecordType) -> int:
-    """Put rows whose key comes again later in the file into ``_pantau_dups``; their count."""
+    """Put rows whose key comes again later in the file into ``_pantau_dups``; their count.
+
+    ``_pantau_dups`` holds each losing row's ``_seq`` and ``_row`` and the winner's ``_row``.
+    """
     keys = ", ".join(key_sql(rt))
     row = con.execute(f"SELECT count(*) - count(DISTINCT row({keys})) FROM {STAGE}").fetchall()
     if not row[0][0]:
         return 0
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {DUPS} AS SELECT _row, winner FROM ("
-        f"SELECT _row, max(_row) OVER (PARTITION BY {keys}) AS winner FROM {STAGE}) "
-        "WHERE _row < winner"
+        f"CREATE OR REPLACE TEMP TABLE {DUPS} AS SELECT _seq, _row, winner FROM ("
+        f"SELECT _seq, _row, arg_max(_row, _seq) OVER (PARTITION BY {keys}) AS winner, "
+        f"max(_seq) OVER (PARTITION BY {keys}) AS last FROM {STAGE}) WHERE _seq < last"
     )
     return int(con.execute(f"SELECT count(*) FROM {DUPS}").fetchall()[0][0])
 
 
 def drop_duplicates(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"DELETE FROM {STAGE} WHERE _row IN (SELECT _row FROM {DUPS})")
+    con.execute(f"DELETE FROM {STAGE} WHERE _seq IN (SELECT _seq FROM {DUPS})")
