@@ -8,6 +8,9 @@ import pytest
 
 from pantau.store import Store
 
+#: the ``engine`` fixture (duckdb / postgres / spark) for suites run on every engine
+pytest_plugins = ("engines.fixtures",)
+
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:

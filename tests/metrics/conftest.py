@@ -8,16 +8,17 @@ docs/architecture.md and ``sales_costs.month_start``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from engines.fixtures import Engine
 from pantau.metrics import KpiQuery, compute_kpis
 from pantau.model.records import RECORD_TYPES, RecordType
-from pantau.store import Store
+from pantau.store import Store, bump_data_version
 
 TODAY = date(2026, 7, 15)
 
@@ -83,9 +84,11 @@ def canonical(
 
 def seed(store: Store, *, lower: bool = True, **tables: list[Mapping[str, Any]]) -> None:
     """Write canonical rows of several record types in one connection (``lower=False``: enums
-    kept as given, to exercise case-insensitive matching)."""
+    kept as given, to exercise case-insensitive matching). Like every write, it bumps the
+    store's ``data_version`` (the KPI engine's caches key on it)."""
     tz = store.setting("timezone")
     with store.write() as con:
+        bump_data_version(con)
         for table, rows in tables.items():
             rt = RECORD_TYPES[table]
             records = [canonical(rt, row, tz, lower=lower) for row in rows]
@@ -112,11 +115,23 @@ def new_store(factory: pytest.TempPathFactory, name: str) -> Store:
     return store
 
 
+#: the engine the current test computes on: DuckDB, or the ``engine`` of modules that say
+#: ``pytestmark = pytest.mark.usefixtures("engine")`` (tests/engines/fixtures.py)
+_on: list[Engine] = [Engine()]
+
+
+@pytest.fixture(autouse=True)
+def _compute_on(request: pytest.FixtureRequest) -> Iterator[None]:
+    _on[0] = request.getfixturevalue("engine") if "engine" in request.fixturenames else Engine()
+    yield
+    _on[0] = Engine()
+
+
 def run(store: Store, **query: Any) -> dict[str, Any]:
-    """compute_kpis with a fixed 'today' (2026-07-15)."""
+    """compute_kpis with a fixed 'today' (2026-07-15), on the test's engine."""
     if "kpis" in query and isinstance(query["kpis"], str):
         query["kpis"] = (query["kpis"],)
-    return compute_kpis(store, KpiQuery(**query), today=TODAY)
+    return compute_kpis(_on[0].mirror(store), KpiQuery(**query), today=TODAY)
 
 
 def rows(store: Store, **query: Any) -> list[dict[str, Any]]:

@@ -8,6 +8,8 @@ from pantau.store import Store
 
 from .conftest import by_key, by_period, seed
 
+pytestmark = pytest.mark.usefixtures("engine")  # the same tests on every engine
+
 
 def _act(activity_id: str, rep: str, kind: str, at: str, status: str | None = "done") -> dict:
     return {

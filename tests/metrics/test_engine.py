@@ -13,6 +13,8 @@ from pantau.store import Store
 
 from .conftest import new_store, rows, run, seed
 
+pytestmark = pytest.mark.usefixtures("engine")  # the same tests on every engine
+
 
 def _months(first: tuple[int, int], count: int) -> list[str]:
     year, month = first

@@ -11,6 +11,8 @@ from pantau.store import Store
 
 from .conftest import by_key, by_period, new_store, seed
 
+pytestmark = pytest.mark.usefixtures("engine")  # the same tests on every engine
+
 REPS = [
     {"rep_id": "R1", "team": "Alpha", "region": "Jawa"},
     {"rep_id": "R2", "team": "Beta", "region": "Bali"},

@@ -11,6 +11,8 @@ from pantau.store import Store
 
 from .conftest import by_key, by_period, new_store, put, rows, seed
 
+pytestmark = pytest.mark.usefixtures("engine")  # the same tests on every engine
+
 LEAD_KPIS = ("leads", "speed_to_lead", "response_time_median_min", "qualified_rate")
 
 

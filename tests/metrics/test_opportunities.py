@@ -8,6 +8,8 @@ from pantau.store import Store
 
 from .conftest import by_key, by_period, new_store, seed
 
+pytestmark = pytest.mark.usefixtures("engine")  # the same tests on every engine
+
 OPP_KPIS = ("win_rate", "deal_value_held", "avg_deal_size", "sales_cycle_days", "sales_volume")
 
 

@@ -12,6 +12,8 @@ from pantau.store import Store
 
 from .conftest import by_key, by_period, new_store, put, run, seed
 
+pytestmark = pytest.mark.usefixtures("engine")  # the same tests on every engine
+
 SALES = ("sales_volume", "gross_margin", "price_realization", "discount_rate")
 
 

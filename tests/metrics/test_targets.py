@@ -9,6 +9,8 @@ from pantau.store import Store
 
 from .conftest import by_key, by_period, new_store, seed
 
+pytestmark = pytest.mark.usefixtures("engine")  # the same tests on every engine
+
 KPIS = ("leads", "qualified_rate", "sales_cycle_days", "avg_deal_size")
 
 

@@ -73,7 +73,8 @@ def indicators(ctx: Context, lang: str) -> list[dict[str, Any]]:
 
 def _aggregate(item: Indicator) -> ir.Table:
     pop = item.population
-    return pop.aggregate(total=pop.count(), count=item.condition.cast("int64").sum().fill_null(0))
+    # count(where=…), not a sum of booleans cast to int64: PostgreSQL cannot cast boolean to bigint
+    return pop.aggregate(total=pop.count(), count=pop.count(where=item.condition))
 
 
 def _result(item: Indicator, row: dict[str, Any], lang: str) -> dict[str, Any]:

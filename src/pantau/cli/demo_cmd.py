@@ -26,7 +26,7 @@ DEFAULT_DIR = Path("pantau-demo")
 
 def _language(store: Store) -> str:
     """The store's language; ``id`` for a store that does not exist yet."""
-    if not store.path.exists():
+    if not store.exists():
         return "id"
     return check_lang(store.setting("language"))
 

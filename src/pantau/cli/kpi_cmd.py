@@ -45,7 +45,7 @@ def _lang(lang: str | None, store: Store | None) -> str:
         if value not in LANGUAGES:
             raise UsageError(f"unknown language '{lang}'; use one of: {', '.join(LANGUAGES)}")
         return value
-    if store is not None and store.path.exists():
+    if store is not None and store.exists():
         return store.setting("language")
     return "id"
 

@@ -122,6 +122,10 @@ class Store:
         return bool(row and row[0])
 
     # -- public API ------------------------------------------------------------------------
+    def exists(self) -> bool:
+        """Whether the store exists already (a new DuckDB file is created on first use)."""
+        return self.path.exists()
+
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-only connection, held under a shared lock for the ``with`` block."""

@@ -13,13 +13,14 @@ import duckdb
 
 from pantau.model.records import RECORD_TYPES, stored_columns
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 DEFAULT_SETTINGS: dict[str, str] = {
     "timezone": "Asia/Jakarta",
     "currency": "IDR",
     "language": "id",
     "key_activity_type": "meeting",
+    "upload_max_mb": "50",  # the largest file the web import page accepts
 }
 
 
@@ -126,9 +127,44 @@ def _create_v2(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO pantau_meta VALUES ('auth_version', '0') ON CONFLICT (key) DO NOTHING")
 
 
+def _create_v3(con: duckdb.DuckDBPyConnection) -> None:
+    """The web app's target log and remembered import mappings (see :mod:`pantau.web`)."""
+    con.execute("CREATE SEQUENCE IF NOT EXISTS target_change_ids START 1")
+    number = ddl_type("DOUBLE")
+    con.execute(
+        f"""
+        CREATE TABLE IF NOT EXISTS target_changes (
+            change_id BIGINT PRIMARY KEY,
+            kpi VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,
+            scope VARCHAR NOT NULL,           -- 'company', 'team' or 'rep'
+            scope_id VARCHAR,
+            old_target {number},              -- NULL: there was no target
+            new_target {number},              -- NULL: the target was removed
+            username VARCHAR NOT NULL,
+            changed_at TIMESTAMP NOT NULL,    -- UTC
+            reason VARCHAR,
+            via VARCHAR NOT NULL              -- 'grid', or the uploaded file and its import
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS import_mappings (
+            header_hash VARCHAR PRIMARY KEY,  -- sha256 of the file's normalised header set
+            record_type VARCHAR NOT NULL,
+            choice VARCHAR NOT NULL,          -- JSON: the preset, or the columns and formats
+            saved_by VARCHAR,
+            saved_at TIMESTAMP NOT NULL       -- UTC
+        )
+        """
+    )
+
+
 MIGRATIONS: list[tuple[int, Callable[[duckdb.DuckDBPyConnection], None]]] = [
     (1, _create_v1),
     (2, _create_v2),
+    (3, _create_v3),
 ]
 
 
