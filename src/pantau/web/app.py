@@ -22,13 +22,16 @@ from pantau.web.pages import (
     cohorts,
     collateral,
     docs,
+    downloads,
     funnel,
     imports,
+    imports_upload,
     kpis,
     leaderboard,
     overview,
     quality,
     speed,
+    targets,
     users,
 )
 from pantau.web.plotly_assets import plotly_css, plotly_js_gzip, plotly_js_path
@@ -46,6 +49,9 @@ PAGE_ROUTERS = (
     collateral,
     quality,
     imports,
+    imports_upload,
+    targets,
+    downloads,
     users,
     docs,
 )

@@ -11,6 +11,7 @@ from pantau.auth.users import utcnow
 from pantau.store import Store
 from pantau.web.cache import Cache, StoreWatch
 from pantau.web.config import WebConfig
+from pantau.web.services.uploads import UploadArea
 
 T = TypeVar("T")
 
@@ -26,6 +27,7 @@ class WebContext:
         self.watch = StoreWatch(self.store, max_age_s=self.config.version_max_age_s)
         self.data_cache = Cache(self.config.cache_entries)
         self.auth_cache = Cache(1024)
+        self.uploads = UploadArea()  # files between the steps of a web import
 
     def cached(
         self,

@@ -19,6 +19,7 @@ from pantau.web.charts import sparkline_points
 from pantau.web.context import WebContext
 from pantau.web.format import FILTERS
 from pantau.web.security import LANG_COOKIE, cookie_options
+from pantau.web.services.targets import may_set_targets
 
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("pantau.web", "templates"),
@@ -54,6 +55,8 @@ def nav_for(user: auth.User | None) -> list[NavItem]:
         NavItem("/collateral", "Collateral"),
         NavItem("/quality", "Data quality"),
     ]
+    if may_set_targets(user):
+        items.append(NavItem("/targets", "Targets"))
     if auth.may_see_imports(user):
         items.append(NavItem("/imports", "Imports"))
     if auth.may_manage_users(user):

@@ -6,9 +6,9 @@ session cookie. What a caller sees is decided by :func:`pantau.auth.grant_for`.
 
 from fastapi import APIRouter
 
-from pantau.web.api import cohorts, funnel, imports, kpis, me, quality
+from pantau.web.api import cohorts, funnel, imports, kpis, me, quality, targets
 from pantau.web.schemas import ERRORS
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
-for module in (kpis, funnel, cohorts, quality, imports, me):
+for module in (kpis, funnel, cohorts, quality, imports, targets, me):
     router.include_router(module.router)
