@@ -35,7 +35,14 @@ def test_timezone_change_relocalises(store: Store) -> None:
 
 @pytest.mark.parametrize(
     ("key", "value"),
-    [("timezone", "Mars/Olympus"), ("language", "fr"), ("currency", "RUPIAH"), ("nope", "x")],
+    [
+        ("timezone", "Mars/Olympus"),
+        ("language", "fr"),
+        ("currency", "RUPIAH"),
+        ("nope", "x"),
+        ("upload_max_mb", "abc"),
+        ("upload_max_mb", "0"),
+    ],
 )
 def test_bad_settings_are_refused(store: Store, key: str, value: str) -> None:
     with pytest.raises(UsageError):

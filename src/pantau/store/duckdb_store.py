@@ -178,21 +178,7 @@ class Store:
             raise UsageError(
                 f"unknown setting '{key}'; settings are: {', '.join(sorted(DEFAULT_SETTINGS))}"
             )
-        value = value.strip()
-        if key == "timezone":
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise UsageError(
-                    f"unknown time zone '{value}'; use an IANA name such as Asia/Jakarta, "
-                    "Asia/Makassar or Asia/Jayapura"
-                ) from None
-        if key == "currency" and (len(value) != 3 or not value.isalpha()):
-            raise UsageError(f"'{value}' is not an ISO 4217 currency code such as IDR")
-        if key == "language" and value not in ("id", "en"):
-            raise UsageError("language must be 'id' or 'en'")
-        if key in ("currency", "key_activity_type"):
-            value = value.upper() if key == "currency" else value.lower()
+        value = normalise_setting(key, value)
         with self.write() as con:
             con.execute("BEGIN TRANSACTION")
             try:
@@ -214,6 +200,30 @@ class Store:
         with self.read() as con:
             row = con.execute("SELECT value FROM pantau_meta WHERE key = 'data_version'").fetchone()
         return int(row[0]) if row else 0
+
+
+def normalise_setting(key: str, value: str) -> str:
+    """Check a setting's new value; return it in its stored form or raise UsageError."""
+    value = value.strip()
+    if key == "timezone":
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise UsageError(
+                f"unknown time zone '{value}'; use an IANA name such as Asia/Jakarta, "
+                "Asia/Makassar or Asia/Jayapura"
+            ) from None
+    if key == "currency" and (len(value) != 3 or not value.isalpha()):
+        raise UsageError(f"'{value}' is not an ISO 4217 currency code such as IDR")
+    if key == "language" and value not in ("id", "en"):
+        raise UsageError("language must be 'id' or 'en'")
+    if key == "upload_max_mb" and not (value.isdigit() and 1 <= int(value) <= 10_000):
+        raise UsageError("upload_max_mb must be a whole number of megabytes from 1 to 10000")
+    if key == "currency":
+        return value.upper()
+    if key == "key_activity_type":
+        return value.lower()
+    return value
 
 
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
