@@ -11,8 +11,9 @@
 --
 -- Periods are cut on the x_local columns, durations are differences of the UTC columns (exact,
 -- in microseconds). Readings of the spec this query had to choose (Rn marks them below):
---  R1  by = 'none': the company is always a group, so every period of the range has a row
---      (counts 0, ratios null when nothing happened in it).
+--  R1  by = 'none' follows the issue's public JSON contract like every breakdown: a period has
+--      a row only when some record is behind a requested KPI in it (decided by the lead; an
+--      empty month is absent, not a row of zeros).
 --  R2  "a record behind an applicable KPI" = a lead; a done activity; a won or lost opportunity
 --      with closed_at; an order line that counts (order basis) / a won opportunity with
 --      closed_at (deal basis; already a closed opportunity); a sales_costs row; a
@@ -334,7 +335,6 @@ groups AS (
     UNION SELECT p, k FROM sale_a WHERE (SELECT sales_ok FROM flags)
     UNION SELECT p, k FROM cost_a WHERE (SELECT cost_ok FROM flags)
     UNION SELECT p, k FROM use_a WHERE (SELECT coll_ok FROM flags) AND used > 0
-    UNION SELECT p, NULL FROM periods WHERE $by = 'none'
 )
 SELECT
     CASE
