@@ -1,6 +1,6 @@
 """Import benchmark: Pantau's importer against DuckDB's own CSV load of the same files.
 
-    python bench/import.py [FOLDER] [--rows N] [--work DIR]
+    python bench/import.py [FOLDER] [--rows N] [--work DIR] [--json FILE]
 
 FOLDER holds template CSVs (e.g. written by ``pantau demo``); the big record types found there
 (opportunities, activities, order_lines) are measured. Without FOLDER, or for a type missing from
@@ -10,7 +10,8 @@ it, a synthetic file of ``--rows`` rows is generated. Each measurement runs in a
 Pantau does much more than DuckDB's ``CREATE TABLE AS SELECT * FROM read_csv(...)``: checksum,
 UTF-8 check, every cell validated, local/UTC timestamps, derived columns, duplicate keys,
 reference checks, upsert and import log. The goal is at least half DuckDB's rows/s, and < 1 GB RSS.
-Not a unit test; run by hand.
+``--json FILE`` also writes the measurements as JSON (a list, one object per record type), for
+``bench/run.py``. Not a unit test; run by hand.
 """
 
 from __future__ import annotations
@@ -118,6 +119,7 @@ def main() -> None:
     parser.add_argument("folder", nargs="?", type=Path, help="folder of template CSVs")
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows of synthetic files")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temp folder)")
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -130,18 +132,22 @@ def main() -> None:
         work = Path(tmp)
         header = f"{'type':<14}{'rows':>10}{'MB':>8}{'pantau s':>10}{'duckdb s':>10}"
         print(header + f"{'pantau rows/s':>15}{'ratio':>7}{'RSS MB':>8}{'duckdb RSS':>11}")
+        results = []
         for record_type in BIG_TYPES:
             given = args.folder / f"{record_type}.csv" if args.folder else None
             path = given if given and given.exists() else None
             if path is None:
                 path = generate(record_type, args.rows, work / f"{record_type}.csv")
             r = measure(record_type, path, work)
+            results.append({"type": record_type, "synthetic": given is None or given != path, **r})
             print(
                 f"{record_type:<14}{r['rows']:>10,.0f}{r['mb']:>8.0f}{r['pantau_s']:>10.2f}"
                 f"{r['duckdb_s']:>10.2f}{r['pantau_rows_s']:>15,.0f}{r['ratio']:>7.2f}"
                 f"{r['pantau_rss_mb']:>8.0f}{r['duckdb_rss_mb']:>11.0f}",
                 flush=True,
             )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
+
+import ibis
 
 from pantau.metrics.sources.common import Tables, is_done
 
@@ -24,6 +27,9 @@ ANCHORS: tuple[tuple[str, str], ...] = (
 )
 
 
+EPOCH = datetime(1970, 1, 1)
+
+
 @dataclass(frozen=True)
 class StoreContext:
     has_order_lines: bool
@@ -36,37 +42,67 @@ class StoreContext:
         return "orders" if self.has_order_lines else "deals"
 
 
-def _month(col: Any) -> Any:
-    return col.year() * 12 + col.month() - 1
+def _fact(rows: Any, name: str, value: Any) -> Any:
+    """A one-row table ``(k, v)``: the name of a fact and its integer value over ``rows``."""
+    agg = rows.aggregate(v=value)
+    return agg.select(k=ibis.literal(name), v=agg.v.cast("int64"))
 
 
-def _aggregates(con: Tables, cap: int) -> list[Any]:
+def _exists(rows: Any, name: str) -> Any:
+    """``(name, 1)`` when ``rows`` has a row, else ``(name, 0)``: the scan stops at the first."""
+    first = rows.limit(1)
+    return _fact(first, name, first.count())
+
+
+def context_expr(con: Tables, year: Any, month: Any) -> Any:
+    """The context facts as rows ``(k, v)``. ``year``/``month`` (ints or Ibis integers): the
+    month after the cap; data ends are the latest anchors before its first day, in seconds since
+    1970 of the local wall-clock time.
+
+    One statement of independent one-row parts (a UNION ALL, not a cross join: a join of ten
+    relations costs the optimizer more than the scans)."""
     lines, stages = con.table("order_lines"), con.table("stages")
     leads, acts = con.table("leads"), con.table("activities")
-    out = [
-        lines.aggregate(n_lines=lines.count()),
-        stages.aggregate(n_stages=stages.count()),
-        leads.aggregate(n_first_contacts=leads.count(where=leads.first_contact_at.notnull())),
-        acts.aggregate(n_lead_activities=acts.count(where=is_done(acts) & acts.lead_id.notnull())),
+    parts = [
+        _exists(lines, "n_lines"),
+        _exists(stages, "n_stages"),
+        _exists(leads.filter(leads.first_contact_at.notnull()), "n_first_contacts"),
+        _exists(acts.filter(is_done(acts), acts.lead_id.notnull()), "n_lead_activities"),
     ]
+    start = ibis.date(year, month, 1).cast("timestamp")  # make_date: on every engine
     for i, (table, column) in enumerate(ANCHORS):
         t = con.table(table)
-        month = _month(t[column])
-        out.append(t.aggregate(**{f"end_{i}": month.max(where=month <= cap)}))
-    return out
+        col = t[column] if column != "month_start" else t[column].cast("timestamp")
+        # a plain comparison per row: no month arithmetic, and the scan can skip blocks
+        recent = t.filter(col < start)
+        parts.append(_fact(recent, f"end_{i}", recent[column].cast("timestamp").max()
+                           .epoch_seconds()))  # fmt: skip
+    return ibis.union(*parts)
+
+
+def after_cap(cap: int) -> tuple[int, int]:
+    """(year, month) of the month after month ordinal ``cap``."""
+    return (cap + 1) // 12, (cap + 1) % 12 + 1
+
+
+def _month_of(seconds: int) -> int:
+    day = EPOCH + timedelta(seconds=int(seconds))
+    return day.year * 12 + day.month - 1
+
+
+def context_from_rows(rows: list[dict[str, Any]]) -> StoreContext:
+    """The :class:`StoreContext` of the rows of :func:`context_expr`."""
+    facts = {r["k"]: r["v"] for r in rows}
+    ends = [_month_of(facts[f"end_{i}"]) for i in range(len(ANCHORS))
+            if facts.get(f"end_{i}") is not None]  # fmt: skip
+    return StoreContext(
+        has_order_lines=bool(facts["n_lines"]),
+        has_stages=bool(facts["n_stages"]),
+        has_contact_info=bool(facts["n_first_contacts"] or facts["n_lead_activities"]),
+        data_end=max(ends) if ends else None,
+    )
 
 
 def load_context(con: Tables, cap: int) -> StoreContext:
     """Read the store context through the Ibis backend ``con``; ``cap``: last month ordinal."""
-    aggs = _aggregates(con, cap)
-    expr = aggs[0]
-    for agg in aggs[1:]:
-        expr = expr.cross_join(agg)
-    row = con.run(expr)[0]
-    ends = [row[f"end_{i}"] for i in range(len(ANCHORS)) if row[f"end_{i}"] is not None]
-    return StoreContext(
-        has_order_lines=row["n_lines"] > 0,
-        has_stages=row["n_stages"] > 0,
-        has_contact_info=row["n_first_contacts"] + row["n_lead_activities"] > 0,
-        data_end=int(max(ends)) if ends else None,
-    )
+    return context_from_rows(con.run(context_expr(con, *after_cap(cap))))

@@ -1,35 +1,56 @@
-"""The KPI engine: plan one aggregate query per source, run them, assemble the result rows.
+"""The KPI engine: one aggregate query per source, parts kept per store version, rows assembled.
 
 Every requested KPI contributes its parts (numerators, denominators, record counts, medians) to
 the aggregate query of the source table they come from. Each source is queried once, grouped by
 period and breakdown key, filtered by period range and scope. Values are then computed from the
 parts in Python, so a ratio is recomputed at every grain and never averaged.
+
+:func:`compute_kpis` answers from memory what it can (see ``docs/performance.md``):
+
+- a *result cache* per (store, data version, question) answers a repeated question without
+  opening the store;
+- the *aggregate layer* (:mod:`pantau.metrics.preagg`) keeps the parts of every KPI per period,
+  so a new question (other periods, other KPIs) computes only the periods nobody asked for yet,
+  and an import drops only the periods it can have changed;
+- compiled SQL is cached per query shape (:mod:`pantau.metrics.compiled`), so a query is built
+  and compiled by Ibis once per process, not once per call.
+
+``compute_kpis(..., cache=False)`` is the direct computation all of this must agree with.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import ibis
+import ibis.expr.operations as ops
 
+from pantau.metrics.cache import LruCache, StoreId, VersionWatch, fingerprint, store_identity
 from pantau.metrics.catalogue import CATALOGUE, get_kpi
+from pantau.metrics.compiled import Runner, SqlCache
 from pantau.metrics.context import StoreContext, load_context
 from pantau.metrics.kpidef import KpiDef
 from pantau.metrics.parts import Part
 from pantau.metrics.periods import PeriodRange, check_grain, month_of_date, resolve_range
+from pantau.metrics.preagg import Held, Layer, Slab, SlabKey, slab_from_rows
 from pantau.metrics.query import KEY_COLUMNS, KpiQuery, Scope, check_by
 from pantau.metrics.rows import assemble
-from pantau.metrics.sources import FACTS, FactsEnv
+from pantau.metrics.snapshot import Snapshot, load_snapshot, read_context, read_meta
+from pantau.metrics.sources import FACT_COLUMNS, FACTS, FactsEnv
 from pantau.metrics.sources.common import Tables
 from pantau.metrics.targets import TargetBook
 from pantau.store import Store
 from pantau.store.schema import DEFAULT_SETTINGS
 
 SourceKey = tuple[str, bool]  # (source, keyed)
+Keyed = dict[Any, dict[str, Any]]
+Unkeyed = dict[int, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -95,15 +116,31 @@ def resolve(query: KpiQuery, ctx: StoreContext, today: date) -> Request:
     return Request(period_range, by, kpis, query.scope, query.include_parts, ctx)
 
 
-def needed_parts(request: Request) -> dict[SourceKey, tuple[Part, ...]]:
-    """The parts of the applicable KPIs, grouped by (source, keyed)."""
+def _parts_of(kpis: Iterable[KpiDef], basis: str) -> dict[SourceKey, tuple[Part, ...]]:
     found: dict[SourceKey, dict[str, Part]] = defaultdict(dict)
-    for kpi in request.applicable:
-        formula = kpi.formula_for(request.basis)
+    for kpi in kpis:
+        formula = kpi.formula_for(basis)
         extra = (kpi.known_when,) if kpi.known_when is not None else ()
         for part in (*formula.parts, *extra):
             found[(part.source, part.keyed)][part.name] = part
     return {key: tuple(parts.values()) for key, parts in found.items()}
+
+
+def needed_parts(request: Request) -> dict[SourceKey, tuple[Part, ...]]:
+    """The parts of the applicable KPIs, grouped by (source, keyed)."""
+    return _parts_of(request.applicable, request.basis)
+
+
+@cache
+def catalogue_parts(basis: str, by: str | None) -> dict[SourceKey, tuple[Part, ...]]:
+    """The parts of every KPI that applies under ``by`` on ``basis``, by (source, keyed): what
+    the aggregate layer computes for a source, so that any choice of KPIs is served."""
+    return _parts_of((k for k in CATALOGUE if k.applies(by, basis)), basis)
+
+
+def unlimited(scope: Scope | None) -> Scope | None:
+    """``scope``, or None when it does not limit anything."""
+    return None if scope is None or scope.unlimited else scope
 
 
 def _scoped(facts: Any, scope: Scope | None) -> Any:
@@ -116,28 +153,82 @@ def _scoped(facts: Any, scope: Scope | None) -> Any:
     return facts.filter(ibis.or_(*conds).fill_null(False))
 
 
-def source_query(env: FactsEnv, request: Request, key: SourceKey, parts: tuple[Part, ...]) -> Any:
-    """The Ibis aggregate of ``parts`` over the facts of source ``key``."""
-    source, keyed = key
-    facts = FACTS[source](env)
-    facts = facts.filter(facts.p.between(request.range.first, request.range.last))
-    if keyed:
-        facts = _scoped(facts, request.scope)
+def _int_value(value: Any) -> Any:
+    return Runner.literal(value) if isinstance(value, int) else value
+
+
+def facts_env(
+    con: Tables, grain: str, first: Any, last: Any, has_stages: bool, key_type: str
+) -> FactsEnv:
+    """The :class:`FactsEnv` of a query; ``first``/``last``: period ordinals (int or Ibis)."""
+    return FactsEnv(
+        con=con,
+        grain=grain,
+        first=_int_value(first),
+        last=_int_value(last),
+        has_stages=has_stages,
+        key_activity_type=key_type.strip().lower(),
+    )
+
+
+def _aggregate(
+    facts: Any,
+    env: FactsEnv,
+    key: SourceKey,
+    parts: Sequence[Part],
+    by: str | None,
+    scope: Scope | None,
+) -> tuple[Any, list[Any]]:
+    """The aggregate expression over ``facts``, and the facts relations it reads columns from."""
+    relations = [facts]
+    facts = facts.filter(facts.p.between(env.first, env.last))
+    relations.append(facts)
+    if key[1]:
+        facts = _scoped(facts, scope)
+        relations.append(facts)
     groups = [facts.p]
-    if keyed and request.by is not None:
-        groups.append(facts[KEY_COLUMNS[request.by]].name("key"))
+    if key[1] and by is not None:
+        groups.append(facts[KEY_COLUMNS[by]].name("key"))
     metrics = {part.name: part.build(facts) for part in parts}
-    return facts.group_by(groups).aggregate(**metrics)
+    return facts.group_by(groups).aggregate(**metrics), relations
+
+
+def used_columns(
+    env: FactsEnv, key: SourceKey, parts: Sequence[Part], by: str | None, scope: Scope | None
+) -> frozenset[str]:
+    """The facts columns the aggregate of ``parts`` reads (its parts, breakdown and scope),
+    found by building it over a stand-in table with the facts' columns (cheap: no joins)."""
+    columns = {"p": "int64", **FACT_COLUMNS[key[0]]}
+    stand_in = ibis.table(columns, name=f"{key[0]}_facts")
+    expr, relations = _aggregate(stand_in, env, key, parts, by, scope)
+    rels = {r.op() for r in relations}
+    return frozenset(f.name for f in expr.op().find(ops.Field) if f.rel in rels)
+
+
+def source_expr(
+    env: FactsEnv, key: SourceKey, parts: Sequence[Part], by: str | None, scope: Scope | None
+) -> Any:
+    """The Ibis aggregate of ``parts`` over the facts of source ``key`` in the env's periods,
+    grouped by period (``p``) and, for keyed sources under a breakdown, its key (``key``).
+
+    The facts are built with only the columns the aggregate reads (and so only the joins those
+    need)."""
+    if env.columns is None:
+        env = replace(env, columns=used_columns(env, key, parts, by, scope))
+    expr, _relations = _aggregate(FACTS[key[0]](env), env, key, parts, by, scope)
+    return expr
+
+
+def source_query(env: FactsEnv, request: Request, key: SourceKey, parts: tuple[Part, ...]) -> Any:
+    """The Ibis aggregate of ``parts`` over the facts of source ``key`` for ``request``."""
+    return source_expr(env, key, parts, request.by, request.scope)
 
 
 def plan(con: Tables, request: Request, key_activity_type: str) -> list[SourceQuery]:
-    """One :class:`SourceQuery` per source the request needs."""
-    env = FactsEnv(
-        con=con,
-        grain=request.grain,
-        periods=request.range.periods,
-        has_stages=request.ctx.has_stages,
-        key_activity_type=key_activity_type.strip().lower(),
+    """One :class:`SourceQuery` per source the request needs (the direct computation)."""
+    rng = request.range
+    env = facts_env(
+        con, request.grain, rng.first, rng.last, request.ctx.has_stages, key_activity_type
     )
     return [
         SourceQuery(source, keyed, parts, source_query(env, request, (source, keyed), parts))
@@ -145,11 +236,9 @@ def plan(con: Tables, request: Request, key_activity_type: str) -> list[SourceQu
     ]
 
 
-def _run(
-    con: Tables, queries: list[SourceQuery]
-) -> tuple[dict[Any, dict[str, Any]], dict[int, dict[str, Any]]]:
-    keyed: dict[Any, dict[str, Any]] = defaultdict(dict)
-    unkeyed: dict[int, dict[str, Any]] = defaultdict(dict)
+def _run(con: Tables, queries: list[SourceQuery]) -> tuple[Keyed, Unkeyed]:
+    keyed: Keyed = defaultdict(dict)
+    unkeyed: Unkeyed = defaultdict(dict)
     for query in queries:
         for rec in con.run(query.expr):
             p = int(rec.pop("p"))
@@ -167,12 +256,18 @@ def prepare(settings: dict[str, str], con: Tables, query: KpiQuery, today: date 
     return resolve(query, ctx, day)
 
 
-def compute_kpis(store: Store, query: KpiQuery, *, today: date | None = None) -> dict[str, Any]:
-    """The KPIs asked for by ``query``, as the public JSON contract (see ``docs/kpis.md``).
+def _result(request: Request, keyed: Keyed, unkeyed: Unkeyed, book: TargetBook) -> dict[str, Any]:
+    return {
+        "grain": request.grain,
+        "by": request.by,
+        "basis": request.basis,
+        "rows": assemble(request, keyed, unkeyed, book),
+    }
 
-    ``today`` (the business day; default: now in the store's time zone) only matters for the
-    default range: the last 12 complete months that have data.
-    """
+
+def compute_direct(store: Store, query: KpiQuery, today: date | None = None) -> dict[str, Any]:
+    """The KPIs of ``query`` computed afresh: the plan's queries built, compiled and run, with
+    no cache of any kind (the reference the caches are tested against)."""
     with store.ibis() as backend:
         con = Tables(backend)
         settings = store_settings(con)
@@ -180,9 +275,181 @@ def compute_kpis(store: Store, query: KpiQuery, *, today: date | None = None) ->
         queries = plan(con, request, settings["key_activity_type"])
         keyed, unkeyed = _run(con, queries)
         book = TargetBook.from_rows(con.run(con.table("targets")))
+    return _result(request, keyed, unkeyed, book)
+
+
+# -- the caches -----------------------------------------------------------------------------------
+
+SQL = SqlCache()
+WATCH = VersionWatch(max_age_s=2.0)
+SNAPSHOTS: LruCache[tuple[StoreId, int], Snapshot] = LruCache(64)
+#: bounded by the rows of the cached results
+RESULTS: LruCache[tuple[Any, ...], dict[str, Any]] = LruCache(
+    200_000, weigher=lambda result: len(result["rows"]) + 1
+)
+LAYER = Layer(max_groups=400_000)
+
+
+def clear_caches() -> None:
+    """Forget everything remembered in this process (tests, benchmarks)."""
+    SQL.clear()
+    WATCH.clear()
+    SNAPSHOTS.clear()
+    RESULTS.clear()
+    LAYER.clear()
+
+
+def cache_stats() -> dict[str, int]:
+    """Counters of the caches: result hits/misses, SQL compilations, layer size."""
     return {
-        "grain": request.grain,
-        "by": request.by,
-        "basis": request.basis,
-        "rows": assemble(request, keyed, unkeyed, book),
+        "result_hits": RESULTS.hits,
+        "result_misses": RESULTS.misses,
+        "results": len(RESULTS),
+        "sql_compiles": SQL.compiles,
+        "layer_slabs": LAYER.size[0],
+        "layer_groups": LAYER.size[1],
     }
+
+
+def _result_key(ident: StoreId, version: int, request: Request) -> tuple[Any, ...]:
+    rng = request.range
+    question = (rng.grain, rng.first, rng.last, request.by, tuple(k.id for k in request.kpis))
+    return (ident, version, *question, unlimited(request.scope), request.include_parts)
+
+
+def _slab_keys(request: Request, key_type: str) -> list[SlabKey]:
+    ctx = request.ctx
+    return [
+        SlabKey(
+            source=source,
+            keyed=keyed,
+            grain=request.grain,
+            by=request.by if keyed else None,
+            scope=unlimited(request.scope) if keyed else None,
+            basis=ctx.basis,
+            has_stages=ctx.has_stages,
+            key_activity_type=key_type,
+        )
+        for source, keyed in needed_parts(request)
+    ]
+
+
+def _compute_slab(runner: Runner, key: SlabKey, first: int, last: int) -> Slab:
+    parts = catalogue_parts(key.basis, key.by)[(key.source, key.keyed)]
+
+    def build(params: Sequence[int]) -> Any:
+        first_p, last_p = (runner.literal(v) for v in params)
+        env = facts_env(
+            runner.con, key.grain, first_p, last_p, key.has_stages, key.key_activity_type
+        )
+        return source_expr(env, (key.source, key.keyed), parts, key.by, key.scope)
+
+    shape = ("parts", key, tuple(p.name for p in parts))
+    names, rows = runner.table(shape, build, (first, last))
+    return slab_from_rows(tuple(p.name for p in parts), first, last, names, rows)
+
+
+def _gather(request: Request, slabs: dict[SlabKey, Slab]) -> tuple[Keyed, Unkeyed]:
+    keyed: Keyed = defaultdict(dict)
+    unkeyed: Unkeyed = defaultdict(dict)
+    for key, slab in slabs.items():
+        for p in request.range.periods:
+            for group, values in slab.rows.get(p, ()):
+                target = keyed[(p, group)] if key.keyed else unkeyed[p]
+                target.update(zip(slab.columns, values, strict=True))
+    return keyed, unkeyed
+
+
+def _from_memory(
+    ident: StoreId, store: Store, query: KpiQuery, today: date | None
+) -> dict[str, Any] | None:
+    """The answer without opening the store, when the store did not change and everything the
+    question needs is in memory; else None."""
+    version = WATCH.peek(ident, store)
+    snap = None if version is None else SNAPSHOTS.get((ident, version))
+    if version is None or snap is None:
+        return None
+    day = today or business_today(snap.settings["timezone"])
+    ctx = snap.context(month_of_date(day) - 1)
+    if ctx is None:
+        return None
+    request = resolve(query, ctx, day)
+    key = _result_key(ident, version, request)
+    found = RESULTS.get(key)
+    if found is not None:
+        return found
+    slabs = LAYER.from_memory(
+        ident, version, _slab_keys(request, snap.key_activity_type), request.range.periods
+    )
+    if slabs is None:
+        return None
+    result = _result(request, *_gather(request, slabs), snap.book)
+    RESULTS.put(key, result)
+    return result
+
+
+def _compute_cached(
+    ident: StoreId, store: Store, query: KpiQuery, today: date | None
+) -> dict[str, Any]:
+    with store.ibis() as backend:
+        files = fingerprint(store)  # taken under the shared lock: no write can be under way
+        runner = Runner(backend, SQL)
+        version, last_import = read_meta(runner)
+        snap = SNAPSHOTS.get((ident, version))
+        if snap is None:
+            snap = load_snapshot(runner, version, last_import)
+            SNAPSHOTS.put((ident, version), snap)
+        LAYER.advance(ident, Held(version, last_import), runner)
+        day = today or business_today(snap.settings["timezone"])
+        cap = month_of_date(day) - 1
+        ctx = snap.context(cap)
+        if ctx is None:
+            ctx = read_context(runner, cap)
+            snap.remember_context(cap, ctx)
+        request = resolve(query, ctx, day)
+        key = _result_key(ident, version, request)
+        found = RESULTS.get(key)
+        if found is not None:
+            WATCH.remember(ident, files, version)
+            return found
+        slabs = LAYER.slabs(
+            ident,
+            version,
+            _slab_keys(request, snap.key_activity_type),
+            request.range.periods,
+            lambda k, first, last: _compute_slab(runner, k, first, last),
+        )
+        WATCH.remember(ident, files, version)  # still current: the lock was held until now
+    result = _result(request, *_gather(request, slabs), snap.book)
+    RESULTS.put(key, result)
+    return result
+
+
+def _copy(result: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a cached result that the caller may change freely."""
+    rows = []
+    for row in result["rows"]:
+        new = dict(row)
+        new["targets"] = {k: dict(v) for k, v in row["targets"].items()}
+        if "parts" in row:
+            new["parts"] = {k: dict(v) for k, v in row["parts"].items()}
+        rows.append(new)
+    return {**result, "rows": rows}
+
+
+def compute_kpis(
+    store: Store, query: KpiQuery, *, today: date | None = None, cache: bool = True
+) -> dict[str, Any]:
+    """The KPIs asked for by ``query``, as the public JSON contract (see ``docs/kpis.md``).
+
+    ``today`` (the business day; default: now in the store's time zone) only matters for the
+    default range: the last 12 complete months that have data. ``cache=False`` computes
+    directly, bypassing every cache (:func:`compute_direct`); the cached answer is the same.
+    """
+    ident = store_identity(store) if cache else None
+    if ident is None:
+        return compute_direct(store, query, today)
+    found = _from_memory(ident, store, query, today)
+    if found is None:
+        found = _compute_cached(ident, store, query, today)
+    return _copy(found)

@@ -10,7 +10,7 @@ one of those is given: a partial sum would judge a whole quarter against part of
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pantau.metrics.kpidef import KpiDef
@@ -32,17 +32,42 @@ class TargetBook:
     """Every target of the store, looked up by KPI, scope and period."""
 
     values: Mapping[TargetKey, float]
+    #: (scope, scope_id) → ids of the KPIs with any target there (rows skip the others)
+    _by_scope: Mapping[tuple[str, str | None], frozenset[str]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        by_scope: dict[tuple[str, str | None], set[str]] = {}
+        for kpi, scope, scope_id, *_period in self.values:
+            by_scope.setdefault((scope, scope_id), set()).add(kpi)
+        object.__setattr__(self, "_by_scope", {k: frozenset(v) for k, v in by_scope.items()})
+
+    def kpis_of(self, scope: tuple[str, str | None]) -> frozenset[str]:
+        """Ids of the KPIs that have a target, at any grain, for ``scope``."""
+        return self._by_scope.get(scope, frozenset())
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> TargetBook:
         values: dict[TargetKey, float] = {}
+        # few distinct labels, KPIs and scopes behind many rows: each is normalised once
+        periods: dict[str, tuple[str, int] | None] = {}
+        kpis: dict[Any, str] = {}
+        scopes: dict[tuple[Any, Any], tuple[str, str | None]] = {}
         for row in rows:
-            period = parse_label(str(row.get("period") or ""))
-            if period is None or row.get("target") is None or not row.get("kpi"):
+            text = str(row.get("period") or "")
+            if text not in periods:
+                periods[text] = parse_label(text)
+            period = periods[text]
+            kpi, target = row.get("kpi"), row.get("target")
+            if period is None or target is None or not kpi:
                 continue
-            scope, scope_id = _scope_key(row.get("scope"), row.get("scope_id"))
-            key = (str(row["kpi"]).strip().lower(), scope, scope_id, *period)
-            values[key] = float(row["target"])
+            if kpi not in kpis:
+                kpis[kpi] = str(kpi).strip().lower()
+            given = (row.get("scope"), row.get("scope_id"))
+            if given not in scopes:
+                scopes[given] = _scope_key(*given)
+            values[(kpis[kpi], *scopes[given], *period)] = float(target)
         return cls(values)
 
     def target(

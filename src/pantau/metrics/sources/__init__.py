@@ -20,4 +20,49 @@ FACTS: dict[str, Callable[[FactsEnv], Any]] = {
     collateral.AVAILABILITY: collateral.availability_facts,
 }
 
-__all__ = ["FACTS", "FactsEnv"]
+_ATTRIBUTION = {"rep_id": "string", "team": "string", "region": "string"}
+
+#: the columns of each source's facts besides ``p`` (the names and types its builder produces;
+#: a test checks them): what the engine builds a query over first, to see which columns (and
+#: so which joins) the query needs
+FACT_COLUMNS: dict[str, dict[str, str]] = {
+    leads.SOURCE: {
+        **_ATTRIBUTION,
+        "source": "string",
+        "has_contact": "boolean",
+        "within_hour": "boolean",
+        "minutes": "float64",
+        "qualified": "boolean",
+    },
+    activities.SOURCE: {**_ATTRIBUTION, "is_key": "boolean"},
+    opportunities.SOURCE: {
+        **_ATTRIBUTION,
+        "source": "string",
+        "product_id": "string",
+        "segment": "string",
+        "customer_id": "string",
+        "won": "boolean",
+        "amount": "float64",
+        "quoted": "float64",
+        "list_amount": "float64",
+        "cost": "float64",
+        "cycle_days": "float64",
+        "repeat": "boolean",
+    },
+    orders.SOURCE: {
+        **_ATTRIBUTION,
+        "product_id": "string",
+        "segment": "string",
+        "customer_id": "string",
+        "quantity": "float64",
+        "net": "float64",
+        "list_amount": "float64",
+        "cost": "float64",
+        "repeat": "boolean",
+    },
+    costs.SOURCE: {**_ATTRIBUTION, "amount": "float64"},
+    collateral.USAGE: {**_ATTRIBUTION, "collateral_id": "string"},
+    collateral.AVAILABILITY: {"collateral_id": "string"},
+}
+
+__all__ = ["FACTS", "FACT_COLUMNS", "FactsEnv"]

@@ -14,7 +14,7 @@ from typing import Any
 import ibis
 
 from pantau.metrics.parts import Part
-from pantau.metrics.sources.common import FactsEnv, period, rep_attrs
+from pantau.metrics.sources.common import FactsEnv, in_range, period, rep_attrs
 
 USAGE = "collateral_usage"
 AVAILABILITY = "collateral_available"
@@ -34,20 +34,29 @@ def _available(t: Any, p: Any) -> Any:
 
 
 def usage_facts(env: FactsEnv) -> Any:
-    usage, items, reps = env.con.table("collateral_usage"), _items(env), rep_attrs(env.con)
-    j = usage.inner_join(items, usage.collateral_id == items.c_id).left_join(
-        reps, usage.rep_id == reps.r_rep
-    )
+    usage, items = env.con.table("collateral_usage"), _items(env)
+    usage = usage.filter(in_range(env, usage.used_at_local))
+    j = usage.inner_join(items, usage.collateral_id == items.c_id)
+    if env.wants("team", "region"):
+        reps = rep_attrs(env.con)
+        j = j.left_join(reps, usage.rep_id == reps.r_rep)
     j = j.mutate(p=period(env, j.used_at_local))
     j = j.filter(_available(j, j.p))
-    return j.select(
-        p=j.p, rep_id=j.rep_id, team=j.r_team, region=j.r_region, collateral_id=j.collateral_id
+    return env.select(
+        j,
+        j.p,
+        {
+            "rep_id": lambda: j.rep_id,
+            "team": lambda: j.r_team,
+            "region": lambda: j.r_region,
+            "collateral_id": lambda: j.collateral_id,
+        },
     )
 
 
 def availability_facts(env: FactsEnv) -> Any:
     items = _items(env)
-    every_period = ibis.range(env.periods[0], env.periods[-1] + 1).unnest()
+    every_period = ibis.range(env.first, env.last + 1).unnest()
     j = items.select(items.c_id, items.pub_p, items.ret_p, p=every_period)
     j = j.filter(_available(j, j.p))
     return j.select(p=j.p, collateral_id=j.c_id)

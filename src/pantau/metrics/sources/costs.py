@@ -11,22 +11,27 @@ from typing import Any
 import ibis
 
 from pantau.metrics.parts import Part
-from pantau.metrics.sources.common import FactsEnv, null_text, period, rep_attrs
+from pantau.metrics.sources.common import FactsEnv, in_range, null_text, period, rep_attrs
 
 SOURCE = "sales_costs"
 
 
 def facts(env: FactsEnv) -> Any:
     costs = env.con.table("sales_costs")
-    reps = rep_attrs(env.con)
-    j = costs.left_join(reps, costs.rep_id == reps.r_rep)
-    known = j.r_rep.notnull()
-    return j.select(
-        p=period(env, j.month_start),
-        rep_id=j.rep_id,
-        team=ibis.ifelse(known, j.r_team, j.team),
-        region=ibis.ifelse(known, j.r_region, null_text()),
-        amount=j.amount.cast("float64"),
+    costs = costs.filter(in_range(env, costs.month_start, date_only=True))
+    j = costs
+    if env.wants("team", "region"):
+        reps = rep_attrs(env.con)
+        j = costs.left_join(reps, costs.rep_id == reps.r_rep)
+    return env.select(
+        j,
+        period(env, j.month_start),
+        {
+            "rep_id": lambda: j.rep_id,
+            "team": lambda: ibis.ifelse(j.r_rep.notnull(), j.r_team, j.team),
+            "region": lambda: ibis.ifelse(j.r_rep.notnull(), j.r_region, null_text()),
+            "amount": lambda: j.amount.cast("float64"),
+        },
     )
 
 

@@ -16,6 +16,7 @@ from pantau.metrics.sources.common import (
     FactsEnv,
     Tables,
     earliest,
+    in_range,
     is_done,
     norm,
     period,
@@ -41,29 +42,48 @@ def _opportunity_leads(con: Tables) -> Any:
 def facts(env: FactsEnv) -> Any:
     con = env.con
     leads = con.table("leads")
-    first_act, opp_leads, reps = _first_activity(con), _opportunity_leads(con), rep_attrs(con)
-    j = (
-        leads.left_join(first_act, leads.lead_id == first_act.fa_lead)
-        .left_join(opp_leads, leads.lead_id == opp_leads.ol_lead)
-        .left_join(reps, leads.rep_id == reps.r_rep)
-    )
-    contact = earliest(j.first_contact_at, j.fa_at)
-    secs = seconds_between(j.created_at, contact)
-    qualified = (
-        j.qualified_at.notnull()
-        | norm(j.status).isin(QUALIFIED_STATUSES).fill_null(False)
-        | j.ol_lead.notnull()
-    )
-    return j.select(
-        p=period(env, j.created_at_local),
-        rep_id=j.rep_id,
-        team=j.r_team,
-        region=j.r_region,
-        source=j.source,
-        has_contact=contact.notnull(),
-        within_hour=(contact <= j.created_at + ibis.interval(minutes=60)).fill_null(False),
-        minutes=ibis.ifelse(secs < 0, 0.0, secs) / 60.0,
-        qualified=qualified,
+    leads = leads.filter(in_range(env, leads.created_at_local))
+    j = leads
+    contact_cols = ("has_contact", "within_hour", "minutes")
+    if env.wants(*contact_cols):
+        first_act = _first_activity(con)
+        j = j.left_join(first_act, leads.lead_id == first_act.fa_lead)
+    if env.wants("qualified"):
+        opp_leads = _opportunity_leads(con)
+        j = j.left_join(opp_leads, leads.lead_id == opp_leads.ol_lead)
+    if env.wants("team", "region"):
+        reps = rep_attrs(con)
+        j = j.left_join(reps, leads.rep_id == reps.r_rep)
+
+    def contact() -> Any:
+        return earliest(j.first_contact_at, j.fa_at)
+
+    def minutes() -> Any:
+        secs = seconds_between(j.created_at, contact())
+        return ibis.ifelse(secs < 0, 0.0, secs) / 60.0
+
+    def qualified() -> Any:
+        return (
+            j.qualified_at.notnull()
+            | norm(j.status).isin(QUALIFIED_STATUSES).fill_null(False)
+            | j.ol_lead.notnull()
+        )
+
+    return env.select(
+        j,
+        period(env, j.created_at_local),
+        {
+            "rep_id": lambda: j.rep_id,
+            "team": lambda: j.r_team,
+            "region": lambda: j.r_region,
+            "source": lambda: j.source,
+            "has_contact": lambda: contact().notnull(),
+            "within_hour": lambda: (
+                contact() <= j.created_at + ibis.interval(minutes=60)
+            ).fill_null(False),
+            "minutes": minutes,
+            "qualified": qualified,
+        },
     )
 
 

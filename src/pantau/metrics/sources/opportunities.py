@@ -18,6 +18,7 @@ from pantau.metrics.sources.common import (
     FactsEnv,
     Tables,
     customer_segments,
+    in_range,
     norm,
     period,
     product_prices,
@@ -62,34 +63,48 @@ def _lead_sources(con: Tables) -> Any:
 
 def facts(env: FactsEnv) -> Any:
     con = env.con
-    opps = closed(env)
-    first, reps, leads = _first_won(opps), rep_attrs(con), _lead_sources(con)
-    segments, prices = customer_segments(con), product_prices(con)
-    j = (
-        opps.left_join(first, opps.customer_id == first.h_cust)
-        .left_join(reps, opps.rep_id == reps.r_rep)
-        .left_join(leads, opps.lead_id == leads.l_lead)
-        .left_join(segments, opps.customer_id == segments.c_cust)
-        .left_join(prices, opps.product_id == prices.pr_id)
-    )
+    every = closed(env)
+    opps = every.filter(in_range(env, every.closed_at_local))
+    j = opps
+    if env.wants("repeat"):
+        first = _first_won(every)  # over all history
+        j = j.left_join(first, opps.customer_id == first.h_cust)
+    if env.wants("team", "region"):
+        reps = rep_attrs(con)
+        j = j.left_join(reps, opps.rep_id == reps.r_rep)
+    if env.wants("source"):
+        leads = _lead_sources(con)
+        j = j.left_join(leads, opps.lead_id == leads.l_lead)
+    if env.wants("segment"):
+        segments = customer_segments(con)
+        j = j.left_join(segments, opps.customer_id == segments.c_cust)
+    if env.wants("list_amount", "cost"):
+        prices = product_prices(con)
+        j = j.left_join(prices, opps.product_id == prices.pr_id)
     p = period(env, j.closed_at_local)
-    quantity = j.quantity.cast("float64").fill_null(1.0)
-    return j.select(
-        p=p,
-        rep_id=j.rep_id,
-        team=j.r_team,
-        region=j.r_region,
-        source=j.l_source,
-        product_id=j.product_id,
-        segment=j.c_segment,
-        customer_id=j.customer_id,
-        won=j.kind == "won",
-        amount=j.amount.cast("float64"),
-        quoted=j.quoted_amount.cast("float64"),
-        list_amount=j.list_amount.cast("float64").coalesce(j.pr_list * quantity),
-        cost=j.pr_cost * quantity,
-        cycle_days=seconds_between(j.created_at, j.closed_at) / 86400.0,
-        repeat=(period(env, j.h_first) < p).fill_null(False),
+
+    def quantity() -> Any:
+        return j.quantity.cast("float64").fill_null(1.0)
+
+    return env.select(
+        j,
+        p,
+        {
+            "rep_id": lambda: j.rep_id,
+            "team": lambda: j.r_team,
+            "region": lambda: j.r_region,
+            "source": lambda: j.l_source,
+            "product_id": lambda: j.product_id,
+            "segment": lambda: j.c_segment,
+            "customer_id": lambda: j.customer_id,
+            "won": lambda: j.kind == "won",
+            "amount": lambda: j.amount.cast("float64"),
+            "quoted": lambda: j.quoted_amount.cast("float64"),
+            "list_amount": lambda: j.list_amount.cast("float64").coalesce(j.pr_list * quantity()),
+            "cost": lambda: j.pr_cost * quantity(),
+            "cycle_days": lambda: seconds_between(j.created_at, j.closed_at) / 86400.0,
+            "repeat": lambda: (period(env, j.h_first) < p).fill_null(False),
+        },
     )
 
 

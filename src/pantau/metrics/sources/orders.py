@@ -15,6 +15,7 @@ from pantau.metrics.sources.common import (
     FactsEnv,
     Tables,
     customer_segments,
+    in_range,
     norm,
     period,
     product_prices,
@@ -42,38 +43,51 @@ def _opportunity_reps(con: Tables) -> Any:
     return opps.select(o_id=opps.opportunity_id, o_rep=opps.rep_id)
 
 
-def _attributed(con: Tables) -> Any:
-    lines, opp_reps = counting(con), _opportunity_reps(con)
-    j = lines.left_join(opp_reps, lines.opportunity_id == opp_reps.o_id)
-    return j.mutate(line_rep=j.rep_id.coalesce(j.o_rep))
-
-
 def facts(env: FactsEnv) -> Any:
     con = env.con
-    lines = _attributed(con)
-    first, reps = _first_purchase(counting(con)), rep_attrs(con)
-    segments, prices = customer_segments(con), product_prices(con)
-    j = (
-        lines.left_join(first, lines.customer_id == first.h_cust)
-        .left_join(reps, lines.line_rep == reps.r_rep)
-        .left_join(segments, lines.customer_id == segments.c_cust)
-        .left_join(prices, lines.product_id == prices.pr_id)
-    )
+    every = counting(con)
+    lines = every.filter(in_range(env, every.order_date_local))
+    j = lines
+    attributed = env.wants("rep_id", "team", "region")
+    if attributed:  # the line's rep, else the linked opportunity's
+        opp_reps = _opportunity_reps(con)
+        j = j.left_join(opp_reps, lines.opportunity_id == opp_reps.o_id)
+        j = j.mutate(line_rep=j.rep_id.coalesce(j.o_rep))
+    if env.wants("repeat"):
+        first = _first_purchase(every)  # over all history
+        j = j.left_join(first, j.customer_id == first.h_cust)
+    if env.wants("team", "region"):
+        reps = rep_attrs(con)
+        j = j.left_join(reps, j.line_rep == reps.r_rep)
+    if env.wants("segment"):
+        segments = customer_segments(con)
+        j = j.left_join(segments, j.customer_id == segments.c_cust)
+    if env.wants("list_amount", "cost"):
+        prices = product_prices(con)
+        j = j.left_join(prices, j.product_id == prices.pr_id)
     p = period(env, j.order_date_local)
-    quantity = j.quantity.cast("float64")
-    return j.select(
-        p=p,
-        rep_id=j.line_rep,
-        team=j.r_team,
-        region=j.r_region,
-        product_id=j.product_id,
-        segment=j.c_segment,
-        customer_id=j.customer_id,
-        quantity=quantity,
-        net=j.net_amount.cast("float64").coalesce(quantity * j.unit_net_price),
-        list_amount=j.line_list_amount.cast("float64").coalesce(quantity * j.pr_list),
-        cost=j.line_cost_amount.cast("float64").coalesce(quantity * j.pr_cost),
-        repeat=(period(env, j.h_first) < p).fill_null(False),
+
+    def quantity() -> Any:
+        return j.quantity.cast("float64")
+
+    return env.select(
+        j,
+        p,
+        {
+            "rep_id": lambda: j.line_rep,
+            "team": lambda: j.r_team,
+            "region": lambda: j.r_region,
+            "product_id": lambda: j.product_id,
+            "segment": lambda: j.c_segment,
+            "customer_id": lambda: j.customer_id,
+            "quantity": quantity,
+            "net": lambda: j.net_amount.cast("float64").coalesce(quantity() * j.unit_net_price),
+            "list_amount": lambda: j.line_list_amount.cast("float64").coalesce(
+                quantity() * j.pr_list
+            ),
+            "cost": lambda: j.line_cost_amount.cast("float64").coalesce(quantity() * j.pr_cost),
+            "repeat": lambda: (period(env, j.h_first) < p).fill_null(False),
+        },
     )
 
 
