@@ -396,7 +396,8 @@ def parse_kpi(text: str) -> dict[str, Any]:
 def parse_web(text: str) -> list[dict[str, Any]]:
     """The endpoint rows of bench/web.py's table."""
     rows = []
-    pattern = r"^\| (.+?) \| (\d+) \| (\d+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|$"
+    num = r" \| ([\d.]+)"
+    pattern = r"^\| (.+?) \| (\d+) \| (\d+)" + num * 8 + r" \|$"
     for m in re.finditer(pattern, text, re.M):
         rows.append(
             {
@@ -406,6 +407,10 @@ def parse_web(text: str) -> list[dict[str, Any]]:
                 "p50_ms": float(m.group(4)),
                 "p95_ms": float(m.group(5)),
                 "rps": float(m.group(6)),
+                "p99_ms": float(m.group(7)),
+                "server_p50_ms": float(m.group(8)),
+                "server_p95_ms": float(m.group(9)),
+                "cpu_ms": float(m.group(10)),
             }
         )
     return rows
@@ -631,15 +636,17 @@ def report(results: list[dict[str, Any]]) -> str:
     if webs:
         lines += [
             "",
-            "**Web** (bench/web.py, 20 clients, the last month).",
+            "**Web** (bench/web.py: wrk, 20 connections per endpoint, the last month; p50/p95 "
+            "as the clients saw them, server = the app's own time from its Server-Timing header).",
             "",
-            "| scale | endpoint | cold ms | p50 ms | p95 ms | req/s |",
-            "|---|---|---:|---:|---:|---:|",
+            "| scale | endpoint | cold ms | p50 ms | p95 ms | req/s | server p95 ms | CPU ms/req |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
         ]
         for r, e in webs:
             lines.append(
                 f"| {r['name']} | {e['endpoint']} | {e['cold_ms']:.0f} | "
-                f"{e['p50_ms']:.1f} | {e['p95_ms']:.1f} | {e['rps']:.1f} |"
+                f"{e['p50_ms']:.1f} | {e['p95_ms']:.1f} | {e['rps']:.1f} | "
+                f"{_s(e.get('server_p95_ms'), '{:.1f}')} | {_s(e.get('cpu_ms'), '{:.1f}')} |"
             )
     lines += [
         "",

@@ -52,3 +52,48 @@ def test_demo_loads_an_empty_store(tmp_path: Path) -> None:
     with store.read() as con:
         row = con.execute("SELECT count(*) FROM opportunities").fetchone()
     assert row is not None and row[0] > 0
+
+
+def test_serve_with_two_workers_answers(store_copy: Store, cast: Cast) -> None:
+    """``--workers 2``: a real Uvicorn supervisor with two processes over the same store."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = Path(sys.executable).with_name("pantau")
+    cmd = [str(exe), "--db", str(store_copy.path), "serve", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                response = httpx.get(
+                    f"http://127.0.0.1:{port}/api/v1/me",
+                    headers={"Authorization": f"Bearer {cast.tokens['rep']}"},
+                    timeout=5,
+                )
+                break
+            except httpx.HTTPError:
+                assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.3)
+        assert response.status_code == 200 and response.json()["role"] == "rep"
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(children) >= 2  # the two workers (Uvicorn may add a helper process)
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.kill(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
+        if server.stdout:
+            server.stdout.close()

@@ -18,6 +18,12 @@ def serve(
     https: Annotated[
         bool, typer.Option(help="Served over HTTPS (Secure cookies, HSTS); or PANTAU_HTTPS=1.")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, max=64, help="Worker processes (one core each); 2 or more on a busy server."
+        ),
+    ] = 1,
     get: Annotated[
         str | None, typer.Option(help="Print the answer to GET PATH and exit (a smoke test).")
     ] = None,
@@ -43,7 +49,8 @@ def serve(
     typer.echo(f"Pantau: {url}  (store {store.path})")
     for account in accounts:
         typer.echo(f"  {account.role:<8} {account.email:<38} {account.password}  ({account.sees})")
-    web.run(store, host=host, port=port, config=WebConfig.from_env(https=https or None))
+    config = WebConfig.from_env(https=https or None)
+    web.run(store, host=host, port=port, config=config, workers=workers, target=state.db or "")
 
 
 def register(app: typer.Typer) -> None:

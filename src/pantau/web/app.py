@@ -37,6 +37,7 @@ from pantau.web.pages import (
 from pantau.web.plotly_assets import plotly_css, plotly_js_gzip, plotly_js_path
 from pantau.web.schemas import ERRORS
 from pantau.web.security import SecurityHeaders
+from pantau.web.timing import ServerTiming
 
 PAGE_ROUTERS = (
     auth,
@@ -77,6 +78,7 @@ def create_app(store: Store, *, config: WebConfig | None = None) -> FastAPI:
     for module in PAGE_ROUTERS:
         app.include_router(module.router, tags=["pages (JSON twins)"], responses=ERRORS)
     app.add_middleware(SecurityHeaders, https=config.https)
+    app.add_middleware(ServerTiming)  # outermost: the whole time the app took
     return app
 
 

@@ -39,6 +39,7 @@ class StoreWatch:
         self.store = store
         self.max_age_s = max_age_s
         self._lock = threading.Lock()
+        self._reading = threading.Lock()  # held by the one thread reading the store
         self._seen: tuple[tuple[int, int] | None, ...] | None = None
         self._at = 0.0
         self._versions = Versions(-1, -1)
@@ -54,19 +55,37 @@ class StoreWatch:
         return tuple(out)
 
     def versions(self) -> Versions:
-        """The current counters (reads the store only when its files changed or aged)."""
+        """The current counters (reads the store only when its files changed or aged).
+
+        One thread reads at a time. While the files are unchanged and the reading has merely
+        aged, the others keep answering with it instead of queueing behind the read (with
+        many concurrent requests every thread would otherwise open the store at once).
+        """
         seen = self._fingerprint()
         with self._lock:
-            fresh = time.monotonic() - self._at < self.max_age_s
-            if seen == self._seen and fresh:
+            same = seen == self._seen
+            if same and time.monotonic() - self._at < self.max_age_s:
                 return self._versions
-        with self.store.read() as con:
-            row = con.execute("SELECT value FROM pantau_meta WHERE key = 'data_version'").fetchone()
-            versions = Versions(int(row[0]) if row else 0, auth_version(con))
-        with self._lock:
-            # the fingerprint taken *before* reading: a write racing with us changes it again
-            self._seen, self._at, self._versions = seen, time.monotonic(), versions
-        return versions
+        if same and not self._reading.acquire(blocking=False):
+            with self._lock:
+                return self._versions  # another thread is re-reading; the files did not change
+        if not same:
+            self._reading.acquire()
+        try:
+            with self._lock:  # a thread that held the read lock before us may have just read
+                if seen == self._seen and time.monotonic() - self._at < self.max_age_s:
+                    return self._versions
+            with self.store.read() as con:
+                row = con.execute(
+                    "SELECT value FROM pantau_meta WHERE key = 'data_version'"
+                ).fetchone()
+                versions = Versions(int(row[0]) if row else 0, auth_version(con))
+            with self._lock:
+                # the fingerprint taken *before* reading: a write racing with us changes it again
+                self._seen, self._at, self._versions = seen, time.monotonic(), versions
+            return versions
+        finally:
+            self._reading.release()
 
     def forget(self) -> None:
         """Make the next :meth:`versions` read the store (after this process wrote to it)."""

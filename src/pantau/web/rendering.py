@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -27,6 +27,7 @@ _env = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     undefined=jinja2.StrictUndefined,
+    auto_reload=False,  # templates are package data: no stat() of every template per render
 )
 _env.filters.update(FILTERS)
 _env.globals["sparkline"] = sparkline_points
@@ -99,8 +100,14 @@ def render(
     csrf_token: str | None = None,
     status: int = 200,
     headers: Mapping[str, str] | None = None,
+    cache_key: Hashable | None = None,
 ) -> HTMLResponse:
-    """Render template ``name`` with the shared page context."""
+    """Render template ``name`` with the shared page context.
+
+    ``cache_key``: everything besides the request's URL, language, user and CSRF token that the
+    page depends on; the rendered HTML is then kept until the store's data or accounts change
+    (a page whose ``context`` is a function of those, and only those, may pass one).
+    """
     ctx: WebContext = request.app.state.ctx
     full = {
         "request": request,
@@ -114,7 +121,24 @@ def render(
         "path": request.url.path,
         **context,
     }
-    response = templates.TemplateResponse(request, name, full, status_code=status, headers=headers)
+    if cache_key is None:
+        response: HTMLResponse = templates.TemplateResponse(
+            request, name, full, status_code=status, headers=headers
+        )
+    else:
+        key = (
+            "html",
+            name,
+            cache_key,
+            ctx.watch.versions().auth,
+            user.user_id if user else None,
+            csrf_token,
+            lang,
+            request.url.path,
+            request.url.query,
+        )
+        body = ctx.cached(key, lambda: _env.get_template(name).render(full))
+        response = HTMLResponse(body, status_code=status, headers=headers)
     chosen = request.query_params.get("lang")
     if chosen and check_lang(chosen, default="") == chosen:
         response.set_cookie(

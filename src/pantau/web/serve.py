@@ -73,12 +73,34 @@ def ensure_demo(store: Store, *, scale: float = 1.0) -> list[DemoAccount]:
     return accounts
 
 
-def run(store: Store, *, host: str, port: int, config: WebConfig) -> None:
-    """Serve the app with Uvicorn until interrupted."""
+def run(
+    store: Store, *, host: str, port: int, config: WebConfig, workers: int = 1, target: str = ""
+) -> None:
+    """Serve the app with Uvicorn until interrupted.
+
+    ``workers`` > 1: that many processes (Uvicorn's supervisor), each opening the store named by
+    ``target`` (what ``--db`` / ``PANTAU_DB`` said) with its own caches. One process serves
+    requests on one core at a time (Python's GIL); a second worker uses a second core.
+    """
+    import os
+
     import uvicorn
 
-    app = create_app(store, config=config)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    if workers <= 1:
+        app = create_app(store, config=config)
+        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+        return
+    os.environ["PANTAU_DB"] = target or str(store.path)
+    os.environ["PANTAU_HTTPS"] = "1" if config.https else ""
+    uvicorn.run(
+        "pantau.web.asgi:app_from_env",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+        server_header=False,
+    )
 
 
 def smoke_get(store: Store, path: str, *, email: str | None = None) -> tuple[int, str]:

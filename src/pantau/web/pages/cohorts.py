@@ -35,6 +35,7 @@ def cohorts_page(page: PageDep, data: CohortsData) -> HTMLResponse:
     return page.render(
         "cohorts.html",
         data,
+        cache=True,
         filters=page.filters(data["grain"]),
         chart=charts.cohort_heatmap(data, page.lang),
     )

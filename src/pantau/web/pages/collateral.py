@@ -28,4 +28,4 @@ async def collateral_json(data: CollateralData) -> dict[str, Any]:
 
 @router.get("/collateral", response_class=HTMLResponse, include_in_schema=False)
 def collateral_page(page: PageDep, data: CollateralData) -> HTMLResponse:
-    return page.render("collateral.html", data, filters=page.filters(data["grain"]))
+    return page.render("collateral.html", data, cache=True, filters=page.filters(data["grain"]))

@@ -26,7 +26,11 @@ class Page:
     session: auth.Session | None
     lang: str
 
-    def render(self, name: str, data: Mapping[str, Any], **extra: Any) -> HTMLResponse:
+    def render(
+        self, name: str, data: Mapping[str, Any], *, cache: bool = False, **extra: Any
+    ) -> HTMLResponse:
+        """Render ``name`` with ``data``; ``cache``: the page shows only what its URL, the
+        user and the store's data decide (the HTML is kept until one of them changes)."""
         return render(
             self.request,
             name,
@@ -34,6 +38,7 @@ class Page:
             lang=self.lang,
             user=self.user,
             csrf_token=self.session.csrf_token if self.session else None,
+            cache_key=("page",) if cache else None,
         )
 
     def filters(self, grain: str, *, teams: bool = True, reps: bool = True) -> dict[str, Any]:

@@ -35,6 +35,7 @@ def funnel_page(page: PageDep, data: FunnelData) -> HTMLResponse:
     return page.render(
         "funnel.html",
         data,
+        cache=True,
         filters=page.filters(data["grain"]),
         chart=charts.funnel(data, page.lang),
     )

@@ -39,6 +39,7 @@ def kpi_page(page: PageDep, data: KpiData) -> HTMLResponse:
     return page.render(
         "kpi.html",
         data,
+        cache=True,
         filters=page.filters(data["grain"]),
         chart=charts.trend(data, page.lang, currency),
     )

@@ -33,4 +33,4 @@ async def leaderboard_json(data: LeaderboardData) -> dict[str, Any]:
 
 @router.get("/leaderboard", response_class=HTMLResponse, include_in_schema=False)
 def leaderboard_page(page: PageDep, data: LeaderboardData) -> HTMLResponse:
-    return page.render("leaderboard.html", data, filters=page.filters(data["grain"]))
+    return page.render("leaderboard.html", data, cache=True, filters=page.filters(data["grain"]))

@@ -33,4 +33,4 @@ async def overview_json(data: OverviewData) -> dict[str, Any]:
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def overview_page(page: PageDep, data: OverviewData) -> HTMLResponse:
-    return page.render("overview.html", data, filters=page.filters(data["grain"]))
+    return page.render("overview.html", data, cache=True, filters=page.filters(data["grain"]))

@@ -28,4 +28,4 @@ async def quality_json(data: QualityData) -> dict[str, Any]:
 
 @router.get("/quality", response_class=HTMLResponse, include_in_schema=False)
 def quality_page(page: PageDep, data: QualityData) -> HTMLResponse:
-    return page.render("quality.html", data)
+    return page.render("quality.html", data, cache=True)

@@ -45,6 +45,7 @@ def speed_page(page: PageDep, data: SpeedData) -> HTMLResponse:
     return page.render(
         "speed.html",
         data,
+        cache=True,
         filters=page.filters(data["grain"]),
         labels=labels,
         chart=charts.speed(data, labels, page.lang),

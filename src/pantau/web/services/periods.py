@@ -18,6 +18,7 @@ from pantau.metrics.periods import (
     parse_month,
     to_grain,
 )
+from pantau.metrics.sources.common import is_done
 from pantau.web.context import WebContext
 from pantau.web.services.ibis_helpers import month_of
 
@@ -62,6 +63,8 @@ def _last_month_with_data(ctx: WebContext, cap: int) -> int | None:
         ends = []
         for table, column in ANCHORS:
             t = con.table(table)
+            if table == "activities":  # planned activities are behind no KPI
+                t = t.filter(is_done(t))
             month = month_of(t[column])
             ends.append(month.max(where=month <= cap).to_pyarrow().as_py())
     found = [int(e) for e in ends if e is not None]
