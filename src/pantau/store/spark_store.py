@@ -22,17 +22,29 @@ with ``reps`` and the data version taken from the Spark side.
 
 One Spark context (JVM) serves the process; each store has its own Spark session on it, so two
 stores' tables never mix.
+
+The data version (what caches key on) of a store whose tables are all Parquet paths is taken
+from the files themselves, since the pipeline that writes them keeps no counter: the *listing*
+of every file under the folder (or under each table's path) — path, inode, size, modification
+and change times. A listing never seen before gets a new version number, from one counter of
+the process shared by every store object of the same location, so numbers only grow and a
+version never means two different contents. A listing with a file modified in the last
+:data:`SETTLE_S` seconds is *unsettled* (a rewrite within the file system's time resolution
+could leave it unchanged): every look at it is a new version, and nothing is cached until it
+settles. Tables of a Spark catalog show no cheap modification time: a store with one is never
+cached by the KPI engine (:meth:`SparkStore.cache_identity` is None) and its ``data_version``
+is renewed every :data:`CATALOG_VERSION_S` seconds (the web app's own caches).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import threading
 import time
 import tomllib
-import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +77,17 @@ SPARK_DEFAULTS: dict[str, str] = {
 }
 #: how long a catalog-backed store trusts its data version (catalog tables show no mtime)
 CATALOG_VERSION_S = 60
+#: a file modified less than this long ago may still change unseen (the "racy" window)
+SETTLE_S = 3.0
 META_TABLES = ("imports", "import_issues")
+
+#: one file of a listing: path, inode, size, mtime_ns, ctime_ns (None: the path is missing)
+Entry = tuple[str, int, int, int, int] | tuple[str, None, None, None, None]
+Listing = tuple[Entry, ...]
+
+_versions: dict[Hashable, tuple[Listing, int, bool]] = {}  # identity -> last listing seen
+_versions_lock = threading.Lock()
+_version_numbers = itertools.count(1)
 
 _root: Any = None
 _root_lock = threading.Lock()
@@ -141,8 +163,53 @@ def _checked_settings(values: Mapping[str, Any], where: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in values.items()}
 
 
+def _is_path(where: str) -> bool:
+    """Whether a ``[tables]`` entry is a Parquet path (else a table of the Spark catalog)."""
+    return where.startswith("/") or where.endswith(".parquet") or os.sep in where
+
+
+def _entry(path: Path) -> Entry:
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path), None, None, None, None)
+    return (str(path), st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def settled(listing: Listing, now_ns: int | None = None) -> bool:
+    """Whether no file of ``listing`` was modified (or dated in the future) within the last
+    :data:`SETTLE_S` seconds, so that any later change shows in the listing."""
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    limit = now_ns - int(SETTLE_S * 1e9)
+    return all(e[3] is None or (e[3] <= limit and e[4] <= limit) for e in listing)
+
+
+def listing_version(identity: Hashable, listing: Listing) -> int:
+    """The data version of the store ``identity`` whose files are ``listing`` (module docs)."""
+    stable = settled(listing)
+    with _versions_lock:
+        seen = _versions.get(identity)
+        if seen is not None and seen[0] == listing and seen[2] and stable:
+            return seen[1]
+        version = next(_version_numbers)
+        _versions.pop(identity, None)
+        _versions[identity] = (listing, version, stable)
+        while len(_versions) > 256:  # stores come and go in long test runs
+            _versions.pop(next(iter(_versions)))
+        return version
+
+
 class SparkStore(Store):
-    """Canonical tables read by Spark; the inherited DuckDB file keeps the web accounts."""
+    """Canonical tables read by Spark; the inherited DuckDB file keeps the web accounts.
+
+    Caching (the KPI engine's and the web app's): with Parquet paths only, the store is known by
+    its location, tables and settings (:meth:`cache_identity`) and its version by its files'
+    listing (module docstring): a rewritten, added or removed file is a new version at once,
+    and a file written in the last :data:`SETTLE_S` seconds is not cached at all, so no answer
+    from older files is ever served. :meth:`cache_fingerprint` is that listing, which lets the
+    engine answer a repeated question without asking Spark. With a catalog table the KPI
+    engine computes every answer afresh.
+    """
 
     def __init__(self, source: SparkSource, *, label: str, accounts: Path) -> None:
         super().__init__(accounts)
@@ -153,6 +220,8 @@ class SparkStore(Store):
         self._backend: Any = None
         self._registered: int | None = None
         self._reps: tuple[int, pa.Table] | None = None
+        self._local = threading.local()  # the listing the open ibis() block was registered at
+        self._identity = self._make_identity()
 
     @classmethod
     def from_url(cls, url: str) -> SparkStore:
@@ -172,36 +241,88 @@ class SparkStore(Store):
     def __repr__(self) -> str:
         return f"SparkStore({self.label!r})"
 
-    # -- data ----------------------------------------------------------------------------------
+    # -- data version and caching ----------------------------------------------------------------
+    def _make_identity(self) -> tuple[Any, ...] | None:
+        tables = self.source.tables
+        if not all(_is_path(where) for where in tables.values()):
+            return None  # a catalog table: no cheap way to see it change
+        where = tuple(sorted((name, os.path.realpath(path)) for name, path in tables.items()))
+        folder = None if self.source.folder is None else os.path.realpath(self.source.folder)
+        return (
+            "spark",
+            folder,
+            where,
+            tuple(sorted(self.settings().items())),
+            tuple(sorted(self.source.conf.items())),
+        )
+
+    def cache_identity(self) -> tuple[Any, ...] | None:
+        """Where the tables are, and the settings and Spark configuration they are read with
+        (two stores that could answer differently never share one); None with catalog tables."""
+        return self._identity
+
+    def cache_fingerprint(self) -> Listing | None:
+        """The files' listing (inside an :meth:`ibis` block: the one its tables were registered
+        at, so it is never newer than the version read there); None while unsettled."""
+        if self._identity is None:
+            return None
+        listing = getattr(self._local, "listing", None)
+        if listing is None:
+            listing = self._listing()
+        return listing if settled(listing) else None
+
+    def _listing(self) -> Listing:
+        """Every data file of the store, sorted (the web accounts' DuckDB files excepted)."""
+        roots = (
+            [self.source.folder]
+            if self.source.folder is not None
+            else [Path(where) for where in self.source.tables.values()]
+        )
+        accounts = str(self.path)
+        entries: list[Entry] = []
+        for root in roots:
+            if not root.is_dir():
+                entries.append(_entry(root))
+                continue
+            for path in root.rglob("*"):
+                if not path.is_dir() and not str(path).startswith(accounts):
+                    entries.append(_entry(path))
+        return tuple(sorted(entries, key=lambda e: e[0]))
+
+    def _version(self) -> tuple[int, Listing | None]:
+        if self._identity is None:
+            return int(time.time() // CATALOG_VERSION_S), None
+        listing = self._listing()
+        return listing_version(self._identity, listing), listing
+
     def data_version(self) -> int:
-        """Changes when a Parquet file changes (catalog tables: every minute)."""
-        if self.source.folder is None:
-            return int(time.time() // CATALOG_VERSION_S)
-        seen = []
-        for path in sorted(self.source.folder.rglob("*")):
-            if path.is_file() and not path.name.startswith("pantau-accounts"):
-                st = path.stat()
-                seen.append(f"{path}:{st.st_mtime_ns}:{st.st_size}")
-        return zlib.crc32("\n".join(seen).encode())
+        """Changes when a Parquet file changes (module docstring; catalog tables: every
+        minute)."""
+        return self._version()[0]
 
     @contextmanager
     def ibis(self) -> Iterator[Any]:
         """An Ibis PySpark backend whose tables are the store's canonical tables."""
         with self._guard:
-            version = self.data_version()
+            version, listing = self._version()
             if self._backend is None or self._registered != version:
-                self._backend = self._connect()
+                self._backend = self._connect(version)
                 self._registered = version
             backend = self._backend
-        yield backend
+        outer = getattr(self._local, "listing", None)
+        self._local.listing = listing
+        try:
+            yield backend
+        finally:
+            self._local.listing = outer
 
-    def _connect(self) -> Any:
+    def _connect(self, version: int) -> Any:
         if self._session is None:
             self._session = spark_session(self.source.conf)
         session = self._session
-        for name in RECORD_TYPES:
+        for name in RECORD_TYPES:  # the data first: a reader never sees the version before it
             self._frame(session, name).createOrReplaceTempView(name)
-        meta = {"data_version": str(self.data_version())}
+        meta = {"data_version": str(version)}
         for table, pairs in (("settings", self.settings()), ("pantau_meta", meta)):
             rows = sorted(pairs.items())
             session.createDataFrame(rows, "key string, value string").createOrReplaceTempView(table)
@@ -218,7 +339,7 @@ class SparkStore(Store):
         if where is None:
             return _empty(session, schema)
         spark_schema = PySparkSchema.from_ibis(schema)
-        is_path = where.startswith("/") or where.endswith(".parquet") or os.sep in where
+        is_path = _is_path(where)
         if is_path and _is_canonical_file(where, schema):  # skip Spark's schema inference
             return session.read.schema(spark_schema).parquet(where)
         frame = session.read.parquet(where) if is_path else session.table(where)

@@ -2,6 +2,21 @@
 
 :func:`export_parquet` works from any store through its Ibis backend; :func:`copy_to_postgres`
 copies a DuckDB (or PostgreSQL) store table by table with ``COPY``, in one transaction.
+
+What ``copy-to`` does with each of Pantau's own tables (docs/engines.md, "Moving a team"):
+
+- copied, replacing the target's: the record types, ``settings``, the import log (``imports``,
+  ``import_issues``), the accounts (``users``, ``api_tokens``), the target log
+  (``target_changes``) and the remembered import mappings (``import_mappings``); the id
+  sequences continue after the copied ids;
+- emptied, not copied: ``sessions``. A browser session is tied to the server that issued it,
+  and the target's old sessions name *its* old user ids — after the copy the same id can be
+  another person, so keeping them would log a browser in as someone else. Everyone logs in
+  again on the target;
+- left as they are: ``login_attempts`` (the target's own failed-login throttle; the source's
+  expire within a day anyway) and ``pantau_meta`` (the target's schema version; its
+  ``data_version`` and ``auth_version`` are increased, so caches and signed-in clients of the
+  target see the change).
 """
 
 from __future__ import annotations
@@ -21,10 +36,11 @@ from pantau.model.records import RECORD_TYPES
 from pantau.store.canonical import canonical_schema
 from pantau.store.duckdb_store import Store
 from pantau.store.postgres_store import PgConnection, PostgresStore, copy_rows
+from pantau.store.spark_store import SparkStore
 
 SETTINGS_FILE = "settings.json"
 BATCH_ROWS = 50_000
-#: tables :func:`copy_to_postgres` copies besides the record types (sessions are not kept)
+#: tables :func:`copy_to_postgres` copies besides the record types
 PANTAU_TABLES = (
     "settings",
     "imports",
@@ -34,6 +50,8 @@ PANTAU_TABLES = (
     "target_changes",
     "import_mappings",
 )
+#: tables :func:`copy_to_postgres` empties in the target without copying them (see above)
+CLEARED_TABLES = ("sessions",)
 SEQUENCES = (
     ("user_ids", "users", "user_id"),
     ("api_token_ids", "api_tokens", "token_id"),
@@ -85,8 +103,15 @@ def copy_to_postgres(source: Store, target: PostgresStore) -> dict[str, int]:
     """Replace ``target``'s data, settings, import log and accounts by ``source``'s.
 
     One PostgreSQL transaction: either everything is copied or nothing changes. Returns the
-    number of rows copied per table.
+    number of rows copied per table. The target's browser sessions end (module docstring).
     """
+    if isinstance(source, SparkStore):
+        raise UsageError(
+            "copy-to copies a DuckDB or PostgreSQL store; the Spark engine's tables are your "
+            "pipeline's (write them to PostgreSQL from there, or import the Parquet files)"
+        )
+    if isinstance(source, PostgresStore) and source.cache_identity() == target.cache_identity():
+        raise UsageError(f"{target.address.label} is the store being copied")
     counts: dict[str, int] = {}
     target.settings()  # creates the schema when needed
     with (
@@ -97,6 +122,8 @@ def copy_to_postgres(source: Store, target: PostgresStore) -> dict[str, int]:
         target.lock(raw, transaction=True)
         for table in (*RECORD_TYPES, *PANTAU_TABLES):
             counts[table] = _copy_table(src, raw, table)
+        for table in CLEARED_TABLES:
+            raw.execute(f'DELETE FROM "{table}"')
         for sequence, table, column in SEQUENCES:
             raw.execute(
                 f"SELECT setval('{sequence}', coalesce(max({column}), 0) + 1, false) FROM {table}"
