@@ -6,18 +6,15 @@ Screenshots: ``test-artifacts/import-*.png``.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 
 from pantau.store import Store
 from pantau.web import WebConfig, create_app
 
 from .conftest import Cast
-from .test_browser import ARGS, CHROMIUM, Tab, _free_port
+from .test_browser import Tab, launch_chromium, live_server
 from .test_upload import OWN_HEADERS
 
 pytestmark = pytest.mark.browser
@@ -25,30 +22,14 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail("browser tests need /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
 def live_url(store_copy: Store) -> Iterator[str]:
-    app = create_app(store_copy, config=WebConfig())
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with live_server(create_app(store_copy, config=WebConfig())) as url:
+        yield url
 
 
 DROP = """([text]) => {
