@@ -184,3 +184,15 @@ def test_every_response_says_how_long_the_app_took(clients) -> None:
     timing = response.headers["server-timing"]
     assert timing.startswith("app;dur=") and float(timing.split("=", 1)[1]) >= 0
     assert "server-timing" in clients["anon"].get("/login").headers
+
+
+def test_cached_api_answers_keep_every_scope_check(clients) -> None:
+    params = {"from": "2025-06", "to": "2025-06", "by": "team"}
+    first = clients["admin"].get("/api/v1/kpis", params=params)
+    again = clients["admin"].get("/api/v1/kpis", params=params)
+    assert first.status_code == 200 and again.content == first.content
+    assert first.headers["content-type"] == "application/json"
+    for _ in range(2):  # the same question from a rep: refused every time, cached or not
+        assert clients["rep"].get("/api/v1/kpis", params=params).status_code == 403
+    unknown = clients["admin"].get("/api/v1/kpis", params={**params, "kpi": "nope"})
+    assert unknown.status_code in (400, 404, 422)

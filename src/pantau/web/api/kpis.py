@@ -5,20 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.responses import Response
 
 from pantau.metrics import catalogue, explain_kpi, get_kpi
 from pantau.web.deps import Ctx, CurrentUser, GrantDep, KpiParamsDep
-from pantau.web.services.kpis import kpi_table
+from pantau.web.services.kpis import kpi_table_json
 
 router = APIRouter(prefix="/kpis", tags=["kpis"])
 
 
-@router.get("", summary="KPI values for your scope")
-def list_kpis(ctx: Ctx, grant: GrantDep, params: KpiParamsDep) -> dict[str, Any]:
+@router.get("", summary="KPI values for your scope", response_model=dict[str, Any])
+def list_kpis(ctx: Ctx, grant: GrantDep, params: KpiParamsDep) -> Response:
     """The parameters of `pantau kpi`: `from`/`to` (YYYY-MM), `grain`, `by` and
     `kpi` (repeatable). Returns the KPI engine's JSON: `grain`, `by`, `basis` and
     `rows` (one per period and group, with `targets`; with `parts` when asked)."""
-    return kpi_table(ctx, grant, params)
+    return Response(kpi_table_json(ctx, grant, params), media_type="application/json")
 
 
 @router.get("/catalogue", summary="Every KPI id with its names, unit and group")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -49,10 +50,26 @@ def clean(value: Any) -> Any:
     return value
 
 
-def kpi_table(ctx: WebContext, grant: Grant, params: KpiParams) -> dict[str, Any]:
-    """Exactly :func:`pantau.metrics.compute_kpis` for the grant's scope (cached per version)."""
+def _table_key(grant: Grant, params: KpiParams) -> tuple[Any, ...]:
+    """The cache key of a KPI table; refuses a breakdown or KPI the request may not ask for."""
     grant.check_by(params.by)
     kpis = tuple(get_kpi(k).id for k in params.kpis)
+    return (
+        "kpis",
+        grant.key,
+        params.start,
+        params.end,
+        params.grain,
+        params.by,
+        kpis,
+        params.parts,
+    )
+
+
+def kpi_table(ctx: WebContext, grant: Grant, params: KpiParams) -> dict[str, Any]:
+    """Exactly :func:`pantau.metrics.compute_kpis` for the grant's scope (cached per version)."""
+    key = _table_key(grant, params)
+    kpis = key[6]
     query = KpiQuery(
         start=params.start,
         end=params.end,
@@ -62,8 +79,24 @@ def kpi_table(ctx: WebContext, grant: Grant, params: KpiParams) -> dict[str, Any
         scope=grant.scope(),
         include_parts=params.parts,
     )
-    key = ("kpis", grant.key, params.start, params.end, params.grain, params.by, kpis, params.parts)
     return ctx.cached(key, lambda: clean(compute_kpis(ctx.store, query)), keep=_small)
+
+
+def kpi_table_json(ctx: WebContext, grant: Grant, params: KpiParams) -> bytes:
+    """:func:`kpi_table` as the API's JSON bytes, kept like the table (encoding a table of
+    hundreds of rows costs more than everything else a warm request does)."""
+    key = ("json", *_table_key(grant, params))
+    return ctx.cached(key, lambda: encode_json(kpi_table(ctx, grant, params)), keep=_small_json)
+
+
+def encode_json(content: Any) -> bytes:
+    """JSON as FastAPI's ``JSONResponse`` writes it (UTF-8, compact, no NaN)."""
+    text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
+def _small_json(body: bytes) -> bool:
+    return len(body) <= CACHE_MAX_ROWS * 2000
 
 
 def _small(result: dict[str, Any]) -> bool:
