@@ -103,3 +103,45 @@ def test_filled_xlsx_template_imports(store: Store, tmp_path: Path) -> None:
 def test_template_unknown_type(store: Store) -> None:
     result = pantau(store, "template", "deals")
     assert result.exit_code == 1 and "unknown record type 'deals'" in result.stderr
+
+
+def test_cli_targets_import_logs_each_changed_target(store: Store, write) -> None:
+    head = "kpi,period,target,scope,scope_id\n"
+    first = write(
+        "targets-1.csv",
+        head + "revenue,2026-Q1,1500000000,,\n"
+        "revenue,2026-03,500000000,rep,007\n"
+        "win_rate,2026,0.35,Team,Jakarta A\n",
+    )
+    assert pantau(store, "import", "targets", first).exit_code == 0
+    logged = "SELECT kpi, period, scope, scope_id, old_target, new_target, username, via, reason "
+    logged += "FROM target_changes WHERE change_id > ? ORDER BY change_id"
+    user = rows(store, "SELECT username FROM imports WHERE import_id = 1")[0][0]
+    via = "file targets-1.csv (import #1)"
+    assert rows(store, logged, [0]) == [  # three new targets: no old value
+        ("revenue", "2026-03", "rep", "007", None, 500000000.0, user, via, None),
+        ("revenue", "2026-Q1", "company", None, None, 1500000000.0, user, via, None),
+        ("win_rate", "2026", "team", "Jakarta A", None, 0.35, user, via, None),
+    ]
+    # one target changed, one new, two as they were (one of them not in the file at all)
+    second = write(
+        "targets-2.csv",
+        head + "revenue,2026-Q1,1500000000,,\n"
+        "revenue,2026-03,650000000,rep,007\n"
+        "revenue,2026-04,700000000,rep,007\n",
+    )
+    result = pantau(store, "import", "targets", second, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    via = "file targets-2.csv (import #2)"
+    assert rows(store, logged, [3]) == [
+        ("revenue", "2026-03", "rep", "007", 500000000.0, 650000000.0, user, via, None),
+        ("revenue", "2026-04", "rep", "007", None, 700000000.0, user, via, None),
+    ]
+    # the same file again changes nothing, so nothing is logged
+    assert pantau(store, "import", "targets", second).exit_code == 0
+    assert rows(store, "SELECT count(*) FROM target_changes") == [(5,)]
+
+
+def test_cli_import_of_other_records_logs_no_target_changes(store: Store) -> None:
+    assert pantau(store, "import", "reps", TYPES / "reps.csv").exit_code == 0
+    assert rows(store, "SELECT count(*) FROM target_changes") == [(0,)]

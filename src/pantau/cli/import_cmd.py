@@ -19,6 +19,7 @@ from pantau.errors import ImportRejected, PantauError, UnknownRecordType, UsageE
 from pantau.i18n import check_lang
 from pantau.i18n import gettext as _
 from pantau.ingest.messages import N_
+from pantau.model.records import record_type as get_record_type
 from pantau.store import Store
 
 
@@ -167,6 +168,7 @@ def import_(
     console = Console(highlight=False)
     live = fmt is Format.text and console.is_terminal
     try:
+        before = _targets_now(store) if _maybe_targets(record_type, preset) else None
         with _progress(live, language) as notify:
             report = import_file(
                 store,
@@ -186,7 +188,35 @@ def import_(
         _exit_failure()
     except PantauError as exc:
         _fail(exc, fmt, language)
+    if before is not None and report.record_type == "targets":
+        _log_target_changes(store, before, report)
     _show(console, report, fmt, language)
+
+
+def _maybe_targets(record_type: str | None, preset: str | None) -> bool:
+    """Whether the import may be of targets (with only a mapping, its type says)."""
+    if preset is not None:
+        return False
+    if record_type is None:
+        return True
+    try:
+        return get_record_type(record_type).name == "targets"
+    except UnknownRecordType:
+        return False
+
+
+def _targets_now(store: Store) -> dict[Any, float]:
+    from pantau.web.services.targets import load_targets
+
+    return dict(load_targets(store))
+
+
+def _log_target_changes(store: Store, before: dict[Any, float], report: Any) -> None:
+    """One ``target_changes`` row per target the import changed, as the web import writes."""
+    from pantau.web.services.targets import load_targets, log_differences
+
+    via = f"file {report.file} (import #{report.import_id})"
+    log_differences(store, before, load_targets(store), user=report.user, reason=None, via=via)
 
 
 def _show(console: Console, report: Any, fmt: Format, lang: str) -> None:

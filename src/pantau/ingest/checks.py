@@ -15,7 +15,6 @@ from pantau.i18n import gettext as _
 from pantau.ingest import damage
 from pantau.ingest.messages import EXCEL_DAMAGE_HINT, WARNINGS, unknown_reference
 from pantau.ingest.report import ISSUE_CAP, Issue
-from pantau.ingest.sqltext import literal
 from pantau.ingest.stage import DUPS, STAGE, Plan, q
 from pantau.model.records import ID_COLUMN, Column, RecordType
 
@@ -151,7 +150,7 @@ def _excel_damage(
     c = q(col.name)
     rows = con.execute(
         f"SELECT {c}, min(_row), count(*) FROM {STAGE} "
-        f"WHERE regexp_full_match({c}, {literal(damage.DAMAGE_RE)}) GROUP BY 1 ORDER BY 2"
+        f"WHERE {damage.sql_match(c)} GROUP BY 1 ORDER BY 2"
     ).fetchall()
     if not rows:
         return

@@ -132,14 +132,19 @@ def _header(path: Path, delimiter: str, skip: int) -> list[str]:
     return []
 
 
-def line_numbers(text: CsvText, rows: Iterable[int]) -> dict[int, int]:
+def line_numbers(text: CsvText, rows: Iterable[int], records: int | None = None) -> dict[int, int]:
     """The file line on which each of ``rows`` (1-based data rows) starts.
 
-    Blank lines are skipped like DuckDB skips them; the walk stops after the last wanted row.
+    ``records``: how many rows DuckDB read from the file. When every line below the header is
+    one of them (no blank line, no line break inside a cell: see :func:`one_line_per_row`),
+    row ``n`` is on line ``skip + 1 + n``. Otherwise the file is walked: blank lines are skipped
+    like DuckDB skips them; the walk stops after the last wanted row.
     """
     wanted = set(rows)
     if not wanted:
         return {}
+    if records is not None and one_line_per_row(text, records):
+        return {r: text.skip + 1 + r for r in wanted if 1 <= r <= records}
     last = max(wanted)
     out: dict[int, int] = {}
     with text.path.open(encoding="utf-8-sig", newline="") as fh:
@@ -158,3 +163,28 @@ def line_numbers(text: CsvText, rows: Iterable[int]) -> dict[int, int]:
                     break
             previous = reader.line_num
     return out
+
+
+def one_line_per_row(text: CsvText, records: int) -> bool:
+    """Whether the file has ``skip + 1 + records`` lines, none blank, none ended by a lone CR.
+
+    Then each line below the header holds one whole row (a cell with a line break would take
+    two lines, a blank line one more). Bytes are counted in C, chunk by chunk.
+    """
+    newlines, last = 0, b"\n"
+    with text.path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            if chunk.endswith(b"\r"):
+                chunk += fh.read(1)
+            if last == b"\n" and chunk[:1] in (b"\n", b"\r"):  # a blank line at the boundary
+                return False
+            if b"\n\n" in chunk:
+                return False
+            if b"\r" in chunk and (
+                b"\n\r\n" in chunk or chunk.count(b"\r") != chunk.count(b"\r\n")
+            ):
+                return False
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    lines = newlines + (0 if last == b"\n" else 1)
+    return lines == text.skip + 1 + records

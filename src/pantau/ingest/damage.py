@@ -12,10 +12,19 @@ from __future__ import annotations
 import re
 
 from pantau.ingest.dates import MONTHS
+from pantau.ingest.sqltext import literal
 
 WORDS = "jan|feb|mar|apr|may|mei|jun|jul|aug|agu|agt|sep|oct|okt|nov|dec|des"
 #: RE2 (DuckDB) and Python agree on this pattern
 DAMAGE_RE = rf"(?i)({WORDS})-\d{{1,2}}|\d{{1,2}}-({WORDS})"
+
+
+def sql_match(v: str) -> str:
+    """SQL: cell ``v`` looks Excel-damaged (``contains`` first: most cells have no ``-``, and
+    every match has one)."""
+    return f"(contains({v}, '-') AND regexp_full_match({v}, {literal(DAMAGE_RE)}))"
+
+
 _MONTH_FIRST = re.compile(rf"(?i)({WORDS})-(\d{{1,2}})")
 _DAY_FIRST = re.compile(rf"(?i)(\d{{1,2}})-({WORDS})")
 

@@ -134,6 +134,21 @@ def value(v: str, m: str, order: Order | None, pattern: str | None, sql_type: st
     )
 
 
+def evidence_flags(v: str, m: str) -> dict[str, str]:
+    """Per cell, what :func:`evidence` counts (``n``: non-empty cells); ``m`` may be NULL for an
+    ISO cell (:data:`DATE_RE` matches none)."""
+    a, b = f"try_cast(NULLIF({m}.a, '') AS INTEGER)", f"try_cast(NULLIF({m}.b, '') AS INTEGER)"
+    return {
+        "n": f"{v} IS NOT NULL",
+        "iso": f"regexp_matches({v}, {literal(ISO_RE)})",
+        "numeric": f"{a} IS NOT NULL",
+        "named": f"{m}.mn2 <> '' OR {m}.mn3 <> ''",
+        "day_first": f"{a} > 12",
+        "month_first": f"{b} > 12",
+        "ambiguous": f"{a} <> {b} AND {a} <= 12 AND {b} <= 12",
+    }
+
+
 def evidence(v: str, m: str) -> dict[str, str]:
     """Aggregates (SQL) over a column: what its cells say about the day/month order."""
     a, b = f"try_cast(NULLIF({m}.a, '') AS INTEGER)", f"try_cast(NULLIF({m}.b, '') AS INTEGER)"

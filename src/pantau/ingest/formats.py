@@ -181,15 +181,89 @@ def _evidence(
     columns: list[tuple[Column, Field]],
     cell_types: bool,
 ) -> dict[str, dict[str, Any]]:
-    """One pass over ``relation``: the evidence aggregates of every column in ``columns``."""
-    texts, parts, aggs = [], [], []
-    names: list[tuple[str, list[str]]] = []
+    """The evidence of every column in ``columns``: one pass over ``relation`` counts; the
+    examples a question shows are looked up afterwards, for the columns that ask one."""
+    out = _evidence_counts(con, relation, columns, cell_types)
+    asking = [(c, f) for c, f in columns if _asks(c, out[c.name])]
+    if asking:
+        out.update(_evidence_full(con, relation, asking, cell_types))
+    return out
+
+
+def _asks(col: Column, ev: dict[str, Any]) -> bool:
+    """Whether ``_number_format`` / ``_date_format`` ask a question with examples for ``ev``."""
+    if col.kind in NUMBER_KINDS:
+        if ev["plain"] == ev["n"] and not ev["ambiguous"]:
+            return False
+        return bool(ev["comma"] and ev["point"]) or bool(
+            ev["ambiguous"] and not ev["comma"] and not ev["point"]
+        )
+    if ev["iso"] == ev["n"]:
+        return False
+    first, second = ev["day_first"], ev["month_first"]
+    return bool(first and second) or bool(ev["ambiguous"] and not first and not second)
+
+
+def _texts(columns: list[tuple[Column, Field]], cell_types: bool) -> list[str]:
+    texts = []
     for i, (col, fld) in enumerate(columns):
-        v, m = f"v{i}", f"m{i}"
         sql = fld.sql
         if cell_types and col.kind in NUMBER_KINDS and fld.plain and fld.index is not None:
             sql = f"CASE WHEN {typed_cell(fld.index)} THEN NULL ELSE {sql} END"
-        texts.append(f"{sql} AS {v}")
+        texts.append(f"{sql} AS v{i}")
+    return texts
+
+
+def _evidence_counts(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    columns: list[tuple[Column, Field]],
+    cell_types: bool,
+) -> dict[str, dict[str, Any]]:
+    """The counts of the evidence (no examples), with as few regular expressions per cell as
+    give the same counts: a cell without ``.`` or ``,`` has no separator to weigh, an ISO date
+    has no day/month order."""
+    parts, flags, aggs = [], [], []
+    names: list[tuple[str, list[str]]] = []
+    for i, (col, _fld) in enumerate(columns):
+        v, m = f"v{i}", f"m{i}"
+        if col.kind in NUMBER_KINDS:
+            found = numbers.evidence_flags(v, m)
+            split = f"regexp_extract({v}, {literal(numbers.NUMBER_RE)}, 4)"
+            parts.append(
+                f"{v}, CASE WHEN {numbers.HAS_SEPARATOR.format(v=v)} THEN {split} END AS {m}"
+            )
+        else:
+            found = dates.evidence_flags(v, m)
+            iso = f"regexp_matches({v}, {literal(dates.ISO_RE)})"
+            parts.append(f"{v}, CASE WHEN {iso} THEN NULL ELSE {dates.matcher(v)} END AS {m}")
+        flags.append(f"{v}")
+        for k, sql in found.items():
+            if k == "n":
+                aggs.append(f"count({v})")
+            else:
+                flags.append(f"{sql} AS {quote_ident(f'{i}:{k}')}")
+                aggs.append(f"count(*) FILTER (WHERE {quote_ident(f'{i}:{k}')})")
+        names.append((col.name, list(found)))
+    row = con.execute(
+        f"SELECT {', '.join(aggs)} FROM (SELECT {', '.join(flags)} FROM "
+        f"(SELECT {', '.join(parts)} FROM (SELECT {', '.join(_texts(columns, cell_types))} "
+        f"FROM {relation})))"
+    ).fetchall()[0]
+    return _by_column(names, row)
+
+
+def _evidence_full(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    columns: list[tuple[Column, Field]],
+    cell_types: bool,
+) -> dict[str, dict[str, Any]]:
+    """Every evidence aggregate of ``columns``, examples included (one pass)."""
+    parts, aggs = [], []
+    names: list[tuple[str, list[str]]] = []
+    for i, (col, _fld) in enumerate(columns):
+        v, m = f"v{i}", f"m{i}"
         if col.kind in NUMBER_KINDS:
             parts.append(f"{v}, regexp_extract({v}, {literal(numbers.NUMBER_RE)}, 4) AS {m}")
             found = numbers.evidence(v, m)
@@ -200,8 +274,14 @@ def _evidence(
         names.append((col.name, list(found)))
     row = con.execute(
         f"SELECT {', '.join(aggs)} FROM (SELECT {', '.join(parts)} FROM "
-        f"(SELECT {', '.join(texts)} FROM {relation}))"
+        f"(SELECT {', '.join(_texts(columns, cell_types))} FROM {relation}))"
     ).fetchall()[0]
+    return _by_column(names, row)
+
+
+def _by_column(
+    names: list[tuple[str, list[str]]], row: tuple[Any, ...]
+) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     values = iter(row)
     for name, keys in names:

@@ -175,6 +175,7 @@ def _configure(con: duckdb.DuckDBPyConnection, tmp: Path, tz: str) -> None:
     con.execute(f"SET temp_directory = '{tmp / 'spill'}'")
     con.execute("SET preserve_insertion_order = true")  # row numbers are the file's order
     con.execute(f"SET TimeZone = '{tz}'")  # offset-less timestamps are business-local time
+    stage.attach_work(con, tmp)
 
 
 @contextmanager
@@ -202,9 +203,11 @@ def _check_rows(
         report.notes.append(_(N_("{n} rows left out by [skip] of the mapping"), lang, n=skipped))
     if not report.rows_read:
         fail(src.path, "no rows: the file has a header but no data", lang=lang)
-    scan = validate.collect_errors(con, plan, lang)
-    if not scan.issues:
+    if not validate.count_bad(con):
         return
+    with _csv_errors(src, lang):
+        stage.build_checked(con, plan)  # every bad cell's error code and text, for the report
+    scan = validate.collect_errors(con, plan, lang)
     report.status = "rejected"
     report.rejected = scan.bad_rows
     report.errors = scan.issues
@@ -279,7 +282,10 @@ def _add_lines(con: duckdb.DuckDBPyConnection, plan: stage.Plan, issues: list[Is
         ).fetchall()
         lines = {int(r): int(line) for r, line in found}
     elif source.csv is not None:
-        lines = line_numbers(source.csv, rows)
+        records = None  # rows of a reshaped source are not the file's
+        if not source.has_row:
+            records = int(con.execute(f"SELECT count(*) FROM {stage.PARSED}").fetchall()[0][0])
+        lines = line_numbers(source.csv, rows, records)
     for issue in issues:
         if issue.row is not None:
             issue.line = lines.get(issue.row)

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import duckdb
-import pyarrow as pa
 
 from pantau.ingest.report import ImportReport, Issue
 from pantau.ingest.stage import STAGE, q
@@ -38,8 +37,12 @@ def upsert(con: duckdb.DuckDBPyConnection, rt: RecordType, import_id: int) -> tu
     """Replace/insert the staged rows in ``rt``'s table; return (inserted, updated)."""
     table = f"main.{q(rt.table)}"
     match = " AND ".join(f"t.{q(k)} IS NOT DISTINCT FROM s.{q(k)}" for k in rt.key)
+    # EXISTS (a semi join) rather than DELETE … USING (an inner join): the same rows, as the
+    # staged keys are unique, in a third of the time and memory for millions of keys
     updated = int(
-        con.execute(f"DELETE FROM {table} t USING {STAGE} s WHERE {match}").fetchall()[0][0]
+        con.execute(
+            f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM {STAGE} s WHERE {match})"
+        ).fetchall()[0][0]
     )
     names = [n for n, _t in stored_columns(rt) if n != "_import_id"]
     cols = ", ".join(q(n) for n in names)
@@ -82,23 +85,19 @@ def import_values(report: ImportReport) -> list[object]:
 def _log_issues(con: duckdb.DuckDBPyConnection, import_id: int, issues: list[Issue]) -> None:
     if not issues:
         return
-    table = pa.table(
-        {
-            "import_id": pa.array([import_id] * len(issues), pa.int64()),
-            "level": [i.level for i in issues],
-            "kind": [i.kind for i in issues],
-            "row_number": pa.array([i.row for i in issues], pa.int64()),
-            "line_number": pa.array([i.line for i in issues], pa.int64()),
-            "column_name": pa.array([i.column for i in issues], pa.string()),
-            "value": pa.array([i.value for i in issues], pa.string()),
-            "message": [i.message for i in issues],
-        }
-    )
-    con.register("_pantau_issues", table)
-    try:
-        con.execute("INSERT INTO import_issues SELECT * FROM _pantau_issues")
-    finally:
-        con.unregister("_pantau_issues")
+    columns: list[tuple[str, list[object]]] = [
+        ("BIGINT", [import_id] * len(issues)),
+        ("VARCHAR", [i.level for i in issues]),
+        ("VARCHAR", [i.kind for i in issues]),
+        ("BIGINT", [i.row for i in issues]),
+        ("BIGINT", [i.line for i in issues]),
+        ("VARCHAR", [i.column for i in issues]),
+        ("VARCHAR", [i.value for i in issues]),
+        ("VARCHAR", [i.message for i in issues]),
+    ]
+    # lists as parameters: no pyarrow table (the first one imports pandas, ~0.3 s)
+    unnested = ", ".join(f"unnest(?::{sqltype}[])" for sqltype, _values in columns)
+    con.execute(f"INSERT INTO import_issues SELECT {unnested}", [v for _t, v in columns])
 
 
 def write_rejected(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:

@@ -94,6 +94,22 @@ def value(v: str, m: str, decimal: str | None, *, percent: bool) -> str:
     )
 
 
+#: SQL: cell ``{v}`` has a separator (no body of COMMA_RE, POINT_RE or AMBIGUOUS_RE has none)
+HAS_SEPARATOR = "(contains({v}, '.') OR contains({v}, ','))"
+
+
+def evidence_flags(v: str, body: str) -> dict[str, str]:
+    """Per cell, what :func:`evidence` counts (``n``: non-empty cells); ``body`` may be NULL
+    for a cell without a separator."""
+    return {
+        "n": f"{v} IS NOT NULL",
+        "plain": f"regexp_full_match({v}, {literal(PLAIN_RE)})",
+        "comma": f"regexp_full_match({body}, {literal(COMMA_RE)})",
+        "point": f"regexp_full_match({body}, {literal(POINT_RE)})",
+        "ambiguous": f"regexp_full_match({body}, {literal(AMBIGUOUS_RE)})",
+    }
+
+
 def evidence(v: str, body: str) -> dict[str, str]:
     """Aggregates (SQL) over a column: what its cells say about the decimal separator."""
     return {

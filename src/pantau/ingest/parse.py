@@ -129,7 +129,7 @@ def error(col: Column, v: str, p: str, fmt: ColumnFormat | None = None) -> str |
     excel = ""
     if col.kind in NUMBER_KINDS:
         # 'May-20' in a number column: a range Excel turned into a date, not a typo
-        excel = f"WHEN regexp_full_match({v}, {literal(damage.DAMAGE_RE)}) THEN 'excel_damage' "
+        excel = f"WHEN {damage.sql_match(v)} THEN 'excel_damage' "
     if col.kind == "fraction":
         # a bare 20 (not 20%) gets its own message: the user most likely meant 20%
         code_sql = (

@@ -1,17 +1,23 @@
-"""Staging in DuckDB: the file's rows parsed (``_pantau_parsed``) and then shaped like the
-canonical table (``_pantau_stage``), both temporary tables of the import's connection.
+"""Staging in DuckDB: the file's rows parsed, checked and shaped like the canonical table.
 
-``_pantau_parsed`` keeps, per template column, the typed value, an error code and (for bad cells
-only) the cell text; its ``rowid`` is the data row number minus one, since DuckDB keeps a file's row
-order when it creates a table from it (a reshaped source, whose rows are not the file's, carries
-the file's row number as ``_row``). ``_pantau_stage`` holds what will be written: defaults and
-derived columns filled, one row per natural key (the later duplicate wins); ``_seq`` numbers its
-rows, ``_row`` is their row in the file.
+Normally one pass over the source makes ``_pantau_parsed``: per row the canonical columns
+(defaults and derived columns filled), ``_empty`` (no value, or left out by the mapping),
+``_skip`` and ``_bad`` (some cell is wrong). Its ``rowid`` is the data row number minus one,
+since DuckDB keeps a file's row order when it creates a table from it (a reshaped source, whose
+rows are not the file's, carries the file's row number as ``_row``). Only when a row is bad is the
+table made again from the source (:func:`build_checked`), then with, per template column, the
+typed value, an error code and (for bad cells only) the cell text, for the report.
+
+``_pantau_stage`` is a view of the rows to write: those not empty and not dropped
+(``_drop``: a duplicate key, a history row that is no change); ``_seq`` numbers them in file
+order, ``_row`` is their row in the file. One materialised copy of the file, not two, keeps an
+import of millions of rows within the connection's memory limit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 
@@ -22,7 +28,9 @@ from pantau.ingest.readers import Source, typed_cell
 from pantau.ingest.sqltext import literal, quote_ident
 from pantau.model.records import Column, RecordType, stored_columns
 
-PARSED = "_pantau_parsed"
+#: the import's scratch database, a file in its temporary folder (:func:`attach_work`)
+WORK = "_pantau_work"
+PARSED = f"{WORK}._pantau_parsed"
 STAGE = "_pantau_stage"
 DUPS = "_pantau_dups"
 
@@ -79,17 +87,46 @@ def q(name: str) -> str:
     return quote_ident(name)
 
 
+def attach_work(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """Attach the scratch database ``_pantau_work`` (a new file in ``folder``) to ``con``.
+
+    ``_pantau_parsed`` lives there, not among the connection's temporary tables: DuckDB writes
+    a file-backed table compressed, row group by row group, while it is created, and only
+    caches it within the memory limit — a temporary table of millions of rows is held
+    uncompressed, and is the largest part of an import's memory.
+    """
+    con.execute(f"ATTACH {literal(str(folder / 'work.duckdb'))} AS {WORK}")
+
+
 def build_parsed(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
-    """Create ``_pantau_parsed`` from the source in one pass.
+    """Create ``_pantau_parsed`` from the source in one pass: the canonical columns of the rows
+    to write, with ``_empty``, ``_skip``, ``_bad`` and ``_drop`` (see the module docstring).
+
+    Levels, innermost first: text → parts (formatted columns only) → value → error → bad →
+    stored (only for good rows: a bad cell may not convert) → derived.
+    """
+    keep = plan.carried()
+    levels = [_texts(plan), _parts(plan), _values(plan), _checks(plan), _bad(plan)]
+    levels += [_stored(plan), _derived_level(plan)]
+    con.execute(f"CREATE OR REPLACE TABLE {PARSED} AS {_nest(plan, levels, keep)}")
+
+
+def build_checked(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
+    """Create ``_pantau_parsed`` again, for the report of a file with bad rows: per template
+    column the typed value, an error code (``_e_``) and the text of a bad cell (``_r_``).
 
     Levels, innermost first: text → parts (formatted columns only) → value → error → kept.
     """
     keep = plan.carried()
     levels = [_texts(plan), _parts(plan), _values(plan), _checks(plan), _kept(plan)]
+    con.execute(f"CREATE OR REPLACE TABLE {PARSED} AS {_nest(plan, levels, keep)}")
+
+
+def _nest(plan: Plan, levels: list[list[str]], keep: str) -> str:
     sql = f"SELECT {', '.join(levels[0])}{keep} FROM {plan.source.relation}"
     for level in levels[1:]:
         sql = f"SELECT {', '.join(level)}{keep} FROM ({sql})"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {PARSED} AS {sql}")
+    return sql
 
 
 def _v(c: Column) -> str:
@@ -143,6 +180,35 @@ def _checks(plan: Plan) -> list[str]:
     return [*out, f"({empty_row}) OR _skip AS _empty", "_skip"]
 
 
+def _bad(plan: Plan) -> list[str]:
+    """The parsed values, ``_empty``, ``_skip`` and ``_bad``: some check of the row failed."""
+    errors = [q("_e_" + c.name) for c in plan.checked()]
+    errors += [q(f"_e_one_of_{i}") for i in range(len(plan.groups()))]
+    bad = " OR ".join(f"{e} IS NOT NULL" for e in errors) or "false"
+    return [q(c.name) for c in plan.present] + ["_empty", "_skip", f"({bad}) AS _bad"]
+
+
+def _stored(plan: Plan) -> list[str]:
+    """The canonical columns (``stage.stored``) of good rows; NULL in empty and bad rows."""
+    out = ["_empty", "_skip", "_bad", "false AS _drop"]
+    for c in plan.rt.columns:
+        p = q(c.name) if c.name in plan.hmap.fields else _null(c)
+        out += [
+            f"CASE WHEN _empty OR _bad THEN NULL ELSE {sql} END AS {q(name)}"
+            for name, sql in stored(c, p, plan.tz)
+        ]
+    return out
+
+
+def _derived_level(plan: Plan) -> list[str]:
+    """Derived columns (but ``line_no``, see :func:`number_lines`) from the stored ones."""
+    derived = _derived(plan.rt)
+    derived.pop("line_no", None)
+    names = [n for n, _t in stored_columns(plan.rt) if n != "_import_id"]
+    out = ["_empty", "_skip", "_bad", "_drop"]
+    return out + [f"{derived[n]} AS {q(n)}" if n in derived else q(n) for n in names]
+
+
 def _kept(plan: Plan) -> list[str]:
     heads = [q("h_" + c) for c, f in plan.hmap.fields.items() if f.header_sql]
     out = [q(c.name) for c in plan.present] + heads + ["_empty", "_skip"]
@@ -180,19 +246,36 @@ def error_columns(plan: Plan) -> list[tuple[str, str, str | None]]:
 
 
 def build_stage(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
-    """Create ``_pantau_stage``: canonical columns (no ``_import_id``) plus ``_row``/``_line``."""
-    base = ["rowid + 1 AS _seq", f"{plan.row_sql} AS _row"]
-    base += ["_line"] if plan.source.has_line else []
-    for c in plan.rt.columns:
-        p = q(c.name) if c.name in plan.hmap.fields else _null(c)
-        base += [f"{sql} AS {q(name)}" for name, sql in stored(c, p, plan.tz)]
-    derived = _derived(plan.rt)
+    """Create the ``_pantau_stage`` view: canonical columns (no ``_import_id``) plus
+    ``_seq``/``_row``/``_line``; order lines without a ``line_no`` get theirs first."""
+    if "line_no" in _derived(plan.rt):
+        number_lines(con)
     names = [n for n, _t in stored_columns(plan.rt) if n != "_import_id"]
-    outer = ["_seq", "_row"] + (["_line"] if plan.source.has_line else [])
-    outer += [f"{derived[n]} AS {q(n)}" if n in derived else q(n) for n in names]
+    cols = ["rowid + 1 AS _seq", f"{plan.row_sql} AS _row"]
+    cols += ["_line"] if plan.source.has_line else []
+    cols += [q(n) for n in names]
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {STAGE} AS SELECT {', '.join(outer)} FROM ("
-        f"SELECT {', '.join(base)} FROM {PARSED} WHERE NOT _empty)"
+        f"CREATE OR REPLACE TEMP VIEW {STAGE} AS SELECT {', '.join(cols)} FROM {PARSED} "
+        "WHERE NOT _empty AND NOT _drop"
+    )
+
+
+def number_lines(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill a missing ``line_no``: the line's position in its order, in file order.
+
+    Only orders with such a line are numbered (a window over the whole file is the slowest part
+    of an order-lines import); the position counts every line of the order, as before.
+    """
+    rows = f"{PARSED} WHERE NOT _empty"
+    missing = con.execute(f"SELECT count(*) FROM {rows} AND line_no IS NULL").fetchall()[0][0]
+    if not missing:
+        return
+    orders = f"SELECT DISTINCT order_id FROM {rows} AND line_no IS NULL"
+    con.execute(
+        f"UPDATE {PARSED} AS p SET line_no = n.line_no FROM ("
+        "SELECT rowid AS id, row_number() OVER (PARTITION BY order_id ORDER BY rowid) AS line_no "
+        f"FROM {rows} AND order_id IN ({orders})"
+        ") n WHERE p.rowid = n.id AND p.line_no IS NULL"
     )
 
 
@@ -244,4 +327,12 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, rt: RecordType) -> int:
 
 
 def drop_duplicates(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"DELETE FROM {STAGE} WHERE _seq IN (SELECT _seq FROM {DUPS})")
+    drop_rows(con, f"SELECT _seq FROM {DUPS}")
+
+
+def drop_rows(con: duckdb.DuckDBPyConnection, seqs: str) -> int:
+    """Leave the staged rows whose ``_seq`` the query ``seqs`` yields out; how many."""
+    found = con.execute(
+        f"UPDATE {PARSED} SET _drop = true WHERE rowid IN (SELECT _seq - 1 FROM ({seqs}))"
+    ).fetchall()
+    return int(found[0][0]) if found else 0

@@ -32,8 +32,18 @@ def count_skipped(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute(f"SELECT count(*) FROM {PARSED} WHERE _skip").fetchall()[0][0])
 
 
+def count_bad(con: duckdb.DuckDBPyConnection) -> int:
+    """Rows with a bad cell (``stage.build_parsed``); the report then needs
+    ``stage.build_checked``."""
+    sql = f"SELECT count(*) FROM {PARSED} WHERE NOT _empty AND _bad"
+    return int(con.execute(sql).fetchall()[0][0])
+
+
 def collect_errors(con: duckdb.DuckDBPyConnection, plan: Plan, lang: str) -> ErrorScan:
-    """Find every bad cell. One pass counts them per column; bad columns are then listed."""
+    """Find every bad cell. One pass counts them per column; bad columns are then listed.
+
+    Runs on the table of :func:`pantau.ingest.stage.build_checked`.
+    """
     columns = error_columns(plan)
     scan = ErrorScan()
     if not columns:

@@ -14,6 +14,7 @@ import duckdb
 
 from pantau.ingest.readers import RAW_TABLE, Source, raw_name
 from pantau.ingest.sqltext import literal, trimmed
+from pantau.ingest.stage import drop_rows
 
 ROWS = "_pantau_rows"
 
@@ -82,11 +83,11 @@ def distinct(con: duckdb.DuckDBPyConnection, source: Source, key_sql: str) -> tu
 
 
 def keep_stage_changes(con: duckdb.DuckDBPyConnection, stage: str) -> int:
-    """Delete staged stage-history rows whose stage is the one before (an edit of something
-    else); how many were deleted."""
-    found = con.execute(
-        f"DELETE FROM {stage} WHERE _seq IN (SELECT _seq FROM (SELECT _seq, stage, "
+    """Leave out staged stage-history rows whose stage is the one before (an edit of something
+    else); how many were left out."""
+    return drop_rows(
+        con,
+        f"SELECT _seq FROM (SELECT _seq, stage, "
         f"lag(stage) OVER (PARTITION BY opportunity_id ORDER BY entered_at, _seq) AS previous "
-        f"FROM {stage}) WHERE lower(stage) = lower(previous))"
-    ).fetchall()
-    return int(found[0][0]) if found else 0
+        f"FROM {stage}) WHERE lower(stage) = lower(previous)",
+    )
