@@ -13,6 +13,7 @@ are reported. The three results are also compared with each other (same groups, 
 
     python bench/kpi.py --scale 10        # builds bench/.cache/demo-10.duckdb once
     python bench/kpi.py                   # scale 100 (the documented run)
+    python bench/kpi.py --cold-sql-cache  # each Pantau run without compiled SQL on disk
 
 Goals: Pantau / SQL <= 1.25 and pandas / Pantau >= 3.
 """
@@ -356,11 +357,16 @@ def _runner(args: argparse.Namespace) -> None:
     )
 
 
-def _measure(method: str, db: Path, start: dt.date, end: dt.date, tmp: Path) -> dict[str, Any]:
+def _measure(
+    method: str, db: Path, start: dt.date, end: dt.date, tmp: Path, cold: bool = False
+) -> dict[str, Any]:
     out = tmp / method
     cmd = [sys.executable, __file__, "--runner", method, "--db", str(db)]
     cmd += ["--start", start.isoformat(), "--end", end.isoformat(), "--out", str(out)]
-    subprocess.run(cmd, check=True)
+    env = None
+    if cold:  # compiled SQL (pantau.metrics.sqldisk) from an empty cache folder
+        env = {**os.environ, "PANTAU_CACHE_DIR": tempfile.mkdtemp(dir=tmp, prefix="cache-")}
+    subprocess.run(cmd, check=True, env=env)
     res = json.loads(out.read_text())
     with open(out.with_suffix(".rows"), "rb") as fh:
         res["rows"] = pickle.load(fh)["rows"]
@@ -440,6 +446,11 @@ def main() -> None:
     ap.add_argument("--months", type=int, default=24)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--methods", default=",".join(METHODS))
+    ap.add_argument(
+        "--cold-sql-cache",
+        action="store_true",
+        help="give each run an empty compiled-SQL cache (default: the user's, as the CLI has)",
+    )
     ap.add_argument("--worker", choices=METHODS, help=argparse.SUPPRESS)
     ap.add_argument("--runner", choices=METHODS, help=argparse.SUPPRESS)
     ap.add_argument("--start", help=argparse.SUPPRESS)
@@ -455,6 +466,7 @@ def main() -> None:
     start, end = _range(db, args.months)
     print(_machine())
     print(f"store {db} ({db.stat().st_size / 2**20:.0f} MiB), months {start} .. {end} (excl.)")
+    print(f"compiled-SQL cache: {'empty for each run' if args.cold_sql_cache else 'the default'}")
     methods = args.methods.split(",")
     results: dict[str, dict[str, Any]] = {
         m: {"times": [], "cpu": [], "peak_mib": 0.0} for m in methods
@@ -463,7 +475,7 @@ def main() -> None:
         # rounds interleave the methods, so that load from other jobs hits them alike
         for _round in range(args.repeat):
             for method in methods:
-                res = _measure(method, db, start, end, Path(tmp))
+                res = _measure(method, db, start, end, Path(tmp), args.cold_sql_cache)
                 results[method]["times"].append(res["seconds"])
                 results[method]["cpu"].append(res["cpu"])
                 results[method]["peak_mib"] = max(results[method]["peak_mib"], res["peak_mib"])

@@ -112,7 +112,8 @@ def _stat(path: str) -> tuple[int, int, int] | None:
     return st.st_ino, st.st_size, st.st_mtime_ns
 
 
-def _is_duckdb_file_store(store: Any) -> bool:
+def is_duckdb_file_store(store: Any) -> bool:
+    """Whether ``store`` is Pantau's own DuckDB file store (not another engine's subclass)."""
     from pantau.store.duckdb_store import Store
 
     return type(store) is Store  # subclasses (other engines) keep other data elsewhere
@@ -129,7 +130,7 @@ def store_identity(store: Any) -> StoreId | None:
     if callable(custom):
         found = custom()
         return ("custom", found) if found is not None else None
-    if not _is_duckdb_file_store(store):
+    if not is_duckdb_file_store(store):
         return None
     real = os.path.realpath(os.fspath(store.path))
     try:
@@ -147,7 +148,7 @@ def fingerprint(store: Any) -> Fingerprint | None:
     if callable(custom):
         found = custom()
         return None if found is None else (found,)
-    if not _is_duckdb_file_store(store):
+    if not is_duckdb_file_store(store):
         return None
     main = os.fspath(store.path)
     return (_stat(main), _stat(main + ".wal"))

@@ -6,37 +6,62 @@ query shape), the syntax tree that the backend's own compiler (``backend.compile
 underneath) produced, so the SQL stays that of the engine it runs on.
 
 Integer parameters (period bounds, a month cap, an import id) are not part of the shape: the
-expression is built once with *sentinel* integers in their place, and each use substitutes the
-real values into the syntax tree (never into SQL text) before rendering it in the backend's
-dialect. Only Python ``int`` values are accepted; strings (scope ids) stay part of the shape and
-are quoted by the compiler like any literal. A shape whose sentinels do not survive compilation
-as plain literals is compiled afresh for each use (correct, just not cached).
+expression is built once with *sentinel* integers in their place. Only Python ``int`` values are
+accepted; strings (scope ids) stay part of the shape and are quoted by the compiler like any
+literal. A shape whose sentinels do not survive compilation as plain literals is compiled afresh
+for each use (correct, just not cached). Then, depending on the engine:
+
+- engines whose driver binds positional parameters (:data:`BINDING`: DuckDB) get the sentinels
+  replaced by parameters ``$1``, ``$2``… in the syntax tree, and run that one text with the values
+  bound (:meth:`SqlCache.statement`). That text is also kept on disk
+  (:mod:`pantau.metrics.sqldisk`), so another process runs it without building, compiling or even
+  importing Ibis;
+- the others (PostgreSQL through psycopg, whose ``%`` placeholders clash with SQL's modulo, and
+  Spark) get the real values substituted into the syntax tree (never into SQL text) and the SQL
+  rendered per value (:meth:`SqlCache.sql`), per process.
 
 :func:`fetch` runs SQL through the backend's DB-API cursor and returns plain Python rows, which
 avoids the Arrow/pandas conversion (and the pandas import) of ``backend.to_pyarrow``.
+:class:`Runner` runs statements over one open store, with the Ibis backend made only when a shape
+must be compiled.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from decimal import Decimal
-from typing import Any
-
-import ibis
-import sqlglot as sg
-import sqlglot.expressions as sge
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pantau.metrics.cache import LruCache
-from pantau.metrics.sources.common import Tables
+from pantau.metrics.sqldisk import SqlDisk
+
+if TYPE_CHECKING:
+    import sqlglot.expressions as sge
+
+    from pantau.metrics.sources.common import Tables
 
 #: stand-ins for integer parameters while compiling a shape (far outside any period ordinal)
 SENTINELS: tuple[int, ...] = tuple(9_176_500_001 + i * 1_000_003 for i in range(8))
 #: literals this close to a sentinel but not one mean the builder did arithmetic on a parameter
 #: in Python (the template would keep a wrong constant): no template for such a shape
 _NEAR = 100_000_000
+#: dialects whose DB-API driver binds positional parameters ``$1``, ``$2``… (see the module doc)
+BINDING = frozenset({"duckdb"})
+#: at most this many source queries run at once on separate DuckDB cursors; 1 (the default): one
+#: after another, since DuckDB already spreads each query over the cores (measured on 2 cores:
+#: no faster, 5 % more CPU at demo scale 10, the same at 100; docs/performance.md)
+WORKERS = int(os.environ.get("PANTAU_QUERY_THREADS", "1"))
 
 Builder = Callable[[Sequence[int]], Any]  # parameter values -> Ibis expression
+
+
+class Statement(NamedTuple):
+    """SQL and the values of its parameters (``$1``…; none when the values are in the SQL)."""
+
+    sql: str
+    params: tuple[int, ...] = ()
 
 
 def _dialect(backend: Any) -> str:
@@ -55,12 +80,16 @@ def _check_params(params: Sequence[int]) -> tuple[int, ...]:
 
 
 def _render(backend: Any, tree: sge.Expression) -> str:
+    import sqlglot as sg
+
     return tree.sql(dialect=backend.dialect, unsupported_level=sg.ErrorLevel.RAISE)
 
 
 def _usable(tree: sge.Expression, n: int) -> bool:
     """Whether each of the first ``n`` sentinels survived compilation as a literal, and no other
     literal was derived from one."""
+    import sqlglot.expressions as sge
+
     wanted = {str(s) for s in SENTINELS[:n]}
     found: set[str] = set()
     for node in tree.find_all(sge.Literal):
@@ -80,6 +109,8 @@ def _usable(tree: sge.Expression, n: int) -> bool:
 
 def substitute(tree: sge.Expression, params: Sequence[int]) -> sge.Expression:
     """A copy of ``tree`` with each sentinel literal replaced by its parameter value."""
+    import sqlglot.expressions as sge
+
     values = {str(s): v for s, v in zip(SENTINELS, params, strict=False)}
 
     def swap(node: sge.Expression) -> sge.Expression:
@@ -90,19 +121,51 @@ def substitute(tree: sge.Expression, params: Sequence[int]) -> sge.Expression:
     return tree.transform(swap, copy=True)
 
 
-class SqlCache:
-    """SQL per (dialect, shape, parameters), from templates per (dialect, shape)."""
+def parametrize(tree: sge.Expression, n: int) -> sge.Expression:
+    """A copy of ``tree`` with the ``i``-th sentinel literal replaced by the parameter ``$i``."""
+    import sqlglot.expressions as sge
 
-    def __init__(self, max_templates: int = 512, max_texts: int = 2048) -> None:
+    numbers = {str(s): str(i + 1) for i, s in enumerate(SENTINELS[:n])}
+
+    def swap(node: sge.Expression) -> sge.Expression:
+        if isinstance(node, sge.Literal) and not node.is_string and node.this in numbers:
+            return sge.Placeholder(this=numbers[node.this])
+        return node
+
+    return tree.transform(swap, copy=True)
+
+
+class Source:
+    """Where SQL comes from and runs: a dialect, and the Ibis backend (made when first needed)."""
+
+    dialect: str
+
+    @property
+    def backend(self) -> Any:
+        raise NotImplementedError
+
+
+class SqlCache:
+    """SQL per (dialect, shape, parameters), from templates per (dialect, shape); for binding
+    engines one text per (dialect, shape), also kept on disk (``disk``; None: not)."""
+
+    def __init__(
+        self, max_templates: int = 512, max_texts: int = 2048, disk: SqlDisk | None = None
+    ) -> None:
         self._templates: LruCache[Hashable, sge.Expression | None] = LruCache(max_templates)
         self._texts: LruCache[Hashable, str] = LruCache(max_texts)
+        self._bound: LruCache[Hashable, str | None] = LruCache(max_templates)
         self._lock = threading.Lock()
+        self.disk = disk
         self.compiles = 0  # expressions built and compiled (for tests and benchmarks)
 
     def clear(self) -> None:
         self._templates.clear()
         self._texts.clear()
+        self._bound.clear()
         self.compiles = 0
+        if self.disk is not None:
+            self.disk.reset_counters()
 
     def _compile(self, backend: Any, expr: Any) -> sge.Expression:
         with self._lock:
@@ -110,8 +173,8 @@ class SqlCache:
         return backend.compiler.to_sqlglot(expr)
 
     def sql(self, backend: Any, shape: Hashable, build: Builder, params: Sequence[int] = ()) -> str:
-        """The SQL of ``build(params)`` on ``backend``; ``shape`` must determine the expression
-        up to ``params`` (same shape, same expression with other integers)."""
+        """The SQL of ``build(params)`` on ``backend``, values included; ``shape`` must determine
+        the expression up to ``params`` (same shape, same expression with other integers)."""
         values = _check_params(params)
         dialect = _dialect(backend)
         exact = (dialect, shape, values)
@@ -131,11 +194,50 @@ class SqlCache:
         self._texts.put(exact, text)
         return text
 
+    def _bound_text(self, source: Source, shape: Hashable, build: Builder, n: int) -> str | None:
+        """The SQL of a shape with parameters ``$1``… (None: the shape has no template)."""
+        key = (source.dialect, shape, n)
+        found, text = self._bound.lookup(key)
+        if found:
+            return text
+        disk_key = None if self.disk is None else self.disk.key(source.dialect, shape, n)
+        text = None if self.disk is None else self.disk.get(disk_key)
+        if text is None:
+            backend = source.backend
+            tree = self._compile(backend, build(SENTINELS[:n]))
+            if _usable(tree, n):
+                text = _render(backend, parametrize(tree, n))
+                if any(str(s) in text for s in SENTINELS):  # a sentinel left over, somehow
+                    text = None
+                elif self.disk is not None:
+                    self.disk.put(disk_key, text)
+        self._bound.put(key, text)
+        return text
+
+    def statement(
+        self, source: Source, shape: Hashable, build: Builder, params: Sequence[int] = ()
+    ) -> Statement:
+        """What to run for ``build(params)`` on ``source``: for a binding engine the shape's one
+        text and the values to bind; else the SQL with the values (:meth:`sql`)."""
+        values = _check_params(params)
+        if source.dialect in BINDING:
+            text = self._bound_text(source, shape, build, len(values))
+            if text is not None:
+                return Statement(text, values)
+        return Statement(self.sql(source.backend, shape, build, values))
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):  # e.g. PostgreSQL's EXTRACT and numeric sums
         return int(value) if value == value.to_integral_value() else float(value)
     return value
+
+
+def _plain_rows(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    odd = [i for i, v in enumerate(rows[0]) if isinstance(v, Decimal)] if rows else []
+    if odd:
+        rows = [tuple(_plain(v) for v in row) for row in rows]
+    return rows
 
 
 def fetch_tuples(backend: Any, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -155,10 +257,7 @@ def fetch_tuples(backend: Any, sql: str) -> tuple[list[str], list[tuple[Any, ...
         # DuckDB's raw_sql hands back the backend's own connection: never close that one
         if cursor is not getattr(backend, "con", None) and hasattr(cursor, "close"):
             cursor.close()
-    odd = [i for i, v in enumerate(rows[0]) if isinstance(v, Decimal)] if rows else []
-    if odd:
-        rows = [tuple(_plain(v) for v in row) for row in rows]
-    return names, rows
+    return names, _plain_rows(rows)
 
 
 def fetch(backend: Any, sql: str) -> list[dict[str, Any]]:
@@ -167,27 +266,118 @@ def fetch(backend: Any, sql: str) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
-class Runner:
-    """One open backend: its tables for building expressions, and cached compiled SQL."""
+def _fetch_bound(connection: Any, statement: Statement) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run ``statement`` on a DuckDB connection (or cursor), parameters bound."""
+    result = connection.execute(statement.sql, list(statement.params) or None)
+    names = [d[0] for d in result.description]
+    return names, _plain_rows(result.fetchall())
+
+
+#: the session settings Ibis gives a DuckDB connection (``_post_connect`` of its DuckDB backend),
+#: so that SQL runs alike whether or not Ibis made the connection (a cursor starts without them)
+DUCKDB_SESSION = ("SET TimeZone = 'UTC'", "SET python_enable_replacements = false")
+
+
+def duckdb_session(connection: Any) -> None:
+    """Apply :data:`DUCKDB_SESSION` to a DuckDB connection or cursor."""
+    for sql in DUCKDB_SESSION:
+        connection.execute(sql)
+
+
+def _duckdb_backend(connection: Any) -> Any:
+    from pantau.metrics.lazy import ibis
+
+    return ibis.duckdb.from_connection(connection)
+
+
+class Runner(Source):
+    """One open store: cached compiled SQL, run on it.
+
+    Made from an Ibis backend (``Runner(backend, sqls)``), or from a DuckDB connection
+    (``Runner.over_duckdb``), in which case the Ibis backend is made only if some shape has to
+    be compiled."""
 
     def __init__(self, backend: Any, sqls: SqlCache) -> None:
-        self.backend = backend
-        self.con = Tables(backend)
+        self._backend = backend
+        self._make_backend: Callable[[], Any] | None = None
         self.sqls = sqls
+        self.dialect = _dialect(backend) if backend is not None else "duckdb"
+        self.connection: Any = None  # the DuckDB connection, when the store is DuckDB
+        if self.dialect == "duckdb" and backend is not None:
+            self.connection = getattr(backend, "con", None)
+        self._con: Tables | None = None
+
+    @classmethod
+    def over_duckdb(cls, connection: Any, sqls: SqlCache) -> Runner:
+        runner = cls(None, sqls)
+        duckdb_session(connection)
+        runner.connection = connection
+        runner._make_backend = lambda: _duckdb_backend(connection)
+        return runner
+
+    @property
+    def backend(self) -> Any:
+        if self._backend is None:
+            assert self._make_backend is not None
+            self._backend = self._make_backend()
+        return self._backend
+
+    @property
+    def con(self) -> Tables:
+        """The store's tables, for building expressions."""
+        if self._con is None:
+            from pantau.metrics.sources.common import Tables
+
+            self._con = Tables(self.backend)
+        return self._con
+
+    def statement(self, shape: Hashable, build: Builder, params: Sequence[int] = ()) -> Statement:
+        return self.sqls.statement(self, shape, build, params)
+
+    def execute(self, statement: Statement) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Column names and rows (tuples) of ``statement``."""
+        if self.connection is not None and self.dialect in BINDING:
+            return _fetch_bound(self.connection, statement)
+        assert not statement.params, "values are bound only on binding engines"
+        return fetch_tuples(self.backend, statement.sql)
+
+    def execute_all(
+        self, statements: Sequence[Statement], workers: int | None = None
+    ) -> list[tuple[list[str], list[tuple[Any, ...]]]]:
+        """:meth:`execute` of each statement; on DuckDB several at once, each on its own cursor
+        (DuckDB runs them in parallel and releases the GIL while it does)."""
+        workers = WORKERS if workers is None else workers
+        if workers <= 1 or len(statements) <= 1 or self.connection is None:
+            return [self.execute(s) for s in statements]
+        from concurrent.futures import ThreadPoolExecutor
+
+        def run(statement: Statement) -> tuple[list[str], list[tuple[Any, ...]]]:
+            cursor = self.connection.cursor()
+            try:
+                duckdb_session(cursor)
+                return _fetch_bound(cursor, statement)
+            finally:
+                cursor.close()
+
+        with ThreadPoolExecutor(max_workers=min(workers, len(statements))) as pool:
+            return list(pool.map(run, statements))
 
     def rows(
         self, shape: Hashable, build: Builder, params: Sequence[int] = ()
     ) -> list[dict[str, Any]]:
-        """The rows of the query ``build(params)`` (see :meth:`SqlCache.sql`)."""
-        return fetch(self.backend, self.sqls.sql(self.backend, shape, build, params))
+        """The rows of the query ``build(params)`` (see :meth:`SqlCache.statement`)."""
+        names, rows = self.table(shape, build, params)
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def table(
         self, shape: Hashable, build: Builder, params: Sequence[int] = ()
     ) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Column names and rows (tuples) of the query ``build(params)``."""
-        return fetch_tuples(self.backend, self.sqls.sql(self.backend, shape, build, params))
+        return self.execute(self.statement(shape, build, params))
 
     @staticmethod
     def literal(value: int) -> Any:
         """An integer parameter as an Ibis value (``int64``, whatever its size)."""
+        from pantau.metrics.lazy import ibis
+
         return ibis.literal(value, type="int64")

@@ -13,7 +13,8 @@ parts in Python, so a ratio is recomputed at every grain and never averaged.
   so a new question (other periods, other KPIs) computes only the periods nobody asked for yet,
   and an import drops only the periods it can have changed;
 - compiled SQL is cached per query shape (:mod:`pantau.metrics.compiled`), so a query is built
-  and compiled by Ibis once per process, not once per call.
+  and compiled by Ibis once per process, not once per call; on DuckDB also on disk
+  (:mod:`pantau.metrics.sqldisk`), so a new process finds it compiled too.
 
 ``compute_kpis(..., cache=False)`` is the direct computation all of this must agree with.
 """
@@ -21,19 +22,24 @@ parts in Python, so a ratio is recomputed at every grain and never averaged.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import ibis
-import ibis.expr.operations as ops
-
-from pantau.metrics.cache import LruCache, StoreId, VersionWatch, fingerprint, store_identity
+from pantau.metrics.cache import (
+    LruCache,
+    StoreId,
+    VersionWatch,
+    fingerprint,
+    is_duckdb_file_store,
+    store_identity,
+)
 from pantau.metrics.catalogue import CATALOGUE, get_kpi
-from pantau.metrics.compiled import Runner, SqlCache
+from pantau.metrics.compiled import Runner, SqlCache, Statement
 from pantau.metrics.context import StoreContext, load_context
 from pantau.metrics.kpidef import KpiDef
 from pantau.metrics.parts import Part
@@ -44,9 +50,15 @@ from pantau.metrics.rows import assemble
 from pantau.metrics.snapshot import Snapshot, load_snapshot, read_context, read_meta
 from pantau.metrics.sources import FACT_COLUMNS, FACTS, FactsEnv
 from pantau.metrics.sources.common import Tables
+from pantau.metrics.sqldisk import SqlDisk
 from pantau.metrics.targets import TargetBook
 from pantau.store import Store
 from pantau.store.schema import DEFAULT_SETTINGS
+
+if TYPE_CHECKING:
+    import ibis
+else:
+    from pantau.metrics.lazy import ibis
 
 SourceKey = tuple[str, bool]  # (source, keyed)
 Keyed = dict[Any, dict[str, Any]]
@@ -198,6 +210,8 @@ def used_columns(
 ) -> frozenset[str]:
     """The facts columns the aggregate of ``parts`` reads (its parts, breakdown and scope),
     found by building it over a stand-in table with the facts' columns (cheap: no joins)."""
+    import ibis.expr.operations as ops
+
     columns = {"p": "int64", **FACT_COLUMNS[key[0]]}
     stand_in = ibis.table(columns, name=f"{key[0]}_facts")
     expr, relations = _aggregate(stand_in, env, key, parts, by, scope)
@@ -280,7 +294,7 @@ def compute_direct(store: Store, query: KpiQuery, today: date | None = None) -> 
 
 # -- the caches -----------------------------------------------------------------------------------
 
-SQL = SqlCache()
+SQL = SqlCache(disk=SqlDisk())
 WATCH = VersionWatch(max_age_s=2.0)
 SNAPSHOTS: LruCache[tuple[StoreId, int], Snapshot] = LruCache(64)
 #: bounded by the rows of the cached results
@@ -306,6 +320,7 @@ def cache_stats() -> dict[str, int]:
         "result_misses": RESULTS.misses,
         "results": len(RESULTS),
         "sql_compiles": SQL.compiles,
+        "sql_disk_hits": SQL.disk.hits if SQL.disk is not None else 0,
         "layer_slabs": LAYER.size[0],
         "layer_groups": LAYER.size[1],
     }
@@ -334,7 +349,7 @@ def _slab_keys(request: Request, key_type: str) -> list[SlabKey]:
     ]
 
 
-def _compute_slab(runner: Runner, key: SlabKey, first: int, last: int) -> Slab:
+def _slab_statement(runner: Runner, key: SlabKey, first: int, last: int) -> Statement:
     parts = catalogue_parts(key.basis, key.by)[(key.source, key.keyed)]
 
     def build(params: Sequence[int]) -> Any:
@@ -345,8 +360,24 @@ def _compute_slab(runner: Runner, key: SlabKey, first: int, last: int) -> Slab:
         return source_expr(env, (key.source, key.keyed), parts, key.by, key.scope)
 
     shape = ("parts", key, tuple(p.name for p in parts))
-    names, rows = runner.table(shape, build, (first, last))
-    return slab_from_rows(tuple(p.name for p in parts), first, last, names, rows)
+    return runner.statement(shape, build, (first, last))
+
+
+def _compute_slabs(runner: Runner, tasks: Sequence[tuple[SlabKey, int, int]]) -> list[Slab]:
+    """The slabs of ``tasks`` (slab key, first, last period): their SQL found or compiled here,
+    then run together (:meth:`Runner.execute_all`)."""
+    statements = [_slab_statement(runner, *task) for task in tasks]
+    out = []
+    for (key, first, last), (names, rows) in zip(
+        tasks, runner.execute_all(statements), strict=True
+    ):
+        columns = tuple(p.name for p in catalogue_parts(key.basis, key.by)[(key.source, key.keyed)])
+        out.append(slab_from_rows(columns, first, last, names, rows))
+    return out
+
+
+def _compute_slab(runner: Runner, key: SlabKey, first: int, last: int) -> Slab:
+    return _compute_slabs(runner, [(key, first, last)])[0]
 
 
 def _gather(request: Request, slabs: dict[SlabKey, Slab]) -> tuple[Keyed, Unkeyed]:
@@ -388,12 +419,23 @@ def _from_memory(
     return result
 
 
+@contextmanager
+def _runner(store: Store) -> Iterator[Runner]:
+    """The store open for reading, as a :class:`Runner`: a DuckDB file store over its plain
+    connection (Ibis is loaded only if some SQL must be compiled), others through Ibis."""
+    if is_duckdb_file_store(store):
+        with store.read() as connection:
+            yield Runner.over_duckdb(connection, SQL)
+    else:
+        with store.ibis() as backend:
+            yield Runner(backend, SQL)
+
+
 def _compute_cached(
     ident: StoreId, store: Store, query: KpiQuery, today: date | None
 ) -> dict[str, Any]:
-    with store.ibis() as backend:
+    with _runner(store) as runner:
         files = fingerprint(store)  # taken under the shared lock: no write can be under way
-        runner = Runner(backend, SQL)
         version, last_import = read_meta(runner)
         snap = SNAPSHOTS.get((ident, version))
         if snap is None:
@@ -418,6 +460,7 @@ def _compute_cached(
             _slab_keys(request, snap.key_activity_type),
             request.range.periods,
             lambda k, first, last: _compute_slab(runner, k, first, last),
+            batch=lambda tasks: _compute_slabs(runner, tasks),
         )
         WATCH.remember(ident, files, version)  # still current: the lock was held until now
     result = _result(request, *_gather(request, slabs), snap.book)

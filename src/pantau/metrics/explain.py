@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import ibis
+from typing import TYPE_CHECKING, Any
 
 from pantau.metrics.catalogue import get_kpi
 from pantau.metrics.engine import plan, prepare, store_settings
 from pantau.metrics.query import KpiQuery
 from pantau.metrics.sources.common import Tables
 from pantau.store import Store
+
+if TYPE_CHECKING:
+    import ibis
+else:
+    from pantau.metrics.lazy import ibis
 
 
 def explain_kpi(store: Store, kpi_id: str) -> dict[str, Any]:

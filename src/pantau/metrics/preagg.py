@@ -38,6 +38,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from pantau.metrics.cache import LruCache, StoreId
@@ -109,10 +110,17 @@ def slab_from_rows(
     at = {name: i for i, name in enumerate(names)}
     p_at, key_at = at["p"], at.get("key")
     picks = [at[c] for c in columns]
+    if len(picks) <= 1:
+        only = picks[0] if picks else None
+        pick: Callable[[Sequence[Any]], tuple[Any, ...]] = lambda rec: (  # noqa: E731
+            () if only is None else (rec[only],)
+        )
+    else:
+        pick = itemgetter(*picks)
     grouped: dict[int, list[Group]] = defaultdict(list)
     for rec in rows:
         key = None if key_at is None else rec[key_at]
-        grouped[int(rec[p_at])].append((key, tuple(rec[i] for i in picks)))
+        grouped[int(rec[p_at])].append((key, pick(rec)))
     return Slab(
         columns,
         frozenset(range(first, last + 1)),
@@ -310,6 +318,8 @@ def compute_delta(runner: Runner, old: Held, new: Held) -> Delta:
 # -- the layer ----------------------------------------------------------------------------------
 
 Compute = Callable[[SlabKey, int, int], Slab]  # slab key, first, last -> slab of those periods
+#: (slab key, first, last) of several slabs -> their slabs, in that order
+ComputeMany = Callable[[Sequence[tuple[SlabKey, int, int]]], list[Slab]]
 
 
 class Layer:
@@ -395,19 +405,31 @@ class Layer:
         keys: Iterable[SlabKey],
         periods: Sequence[int],
         compute: Compute,
+        batch: ComputeMany | None = None,
     ) -> dict[SlabKey, Slab]:
         """The slabs of ``keys`` holding ``periods``, computing the periods they miss (one query
-        per source, over the span of the missing periods)."""
-        out = {}
+        per source, over the span of the missing periods; all of them by one call of ``batch``
+        when given, else one ``compute`` each)."""
+        found: dict[SlabKey, Slab | None] = {}
+        tasks: list[tuple[SlabKey, int, int]] = []
         for key in keys:
             slab = self._get(ident, version, key)
+            found[key] = slab
             missing = [p for p in periods if slab is None or p not in slab.periods]
             if missing:
-                first, last = min(missing), max(missing)
-                slab = merge(slab, compute(key, first, last))
-                with self._lock:
-                    self.computed = [*self.computed[-255:], (key, first, last)]
-                self._put(ident, version, key, slab)
+                tasks.append((key, min(missing), max(missing)))
+        if batch is not None and tasks:
+            computed = batch(tasks)
+        else:
+            computed = [compute(*task) for task in tasks]
+        for (key, first, last), new in zip(tasks, computed, strict=True):
+            slab = merge(found[key], new)
+            with self._lock:
+                self.computed = [*self.computed[-255:], (key, first, last)]
+            self._put(ident, version, key, slab)
+            found[key] = slab
+        out = {}
+        for key, slab in found.items():
             assert slab is not None
             out[key] = slab
         return out

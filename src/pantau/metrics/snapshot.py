@@ -71,9 +71,10 @@ class Snapshot:
 
 def load_snapshot(runner: Runner, version: int, last_import: int) -> Snapshot:
     """Read settings and targets of the store version open in ``runner``."""
-    con = runner.con
     settings = dict(DEFAULT_SETTINGS)
-    rows = runner.rows(("table", "settings"), lambda _p: con.table("settings"))
+    rows = runner.rows(("table", "settings"), lambda _p: runner.con.table("settings"))
     settings.update({r["key"]: r["value"] for r in rows})
-    targets = runner.rows(("targets",), lambda _p: con.table("targets").select(*TARGET_COLUMNS))
+    targets = runner.rows(
+        ("targets",), lambda _p: runner.con.table("targets").select(*TARGET_COLUMNS)
+    )
     return Snapshot(version, last_import, settings, TargetBook.from_rows(targets))

@@ -9,12 +9,15 @@ every group.
 
 from __future__ import annotations
 
-from typing import Any
-
-import ibis
+from typing import TYPE_CHECKING, Any
 
 from pantau.metrics.parts import Part
 from pantau.metrics.sources.common import FactsEnv, in_range, period, rep_attrs
+
+if TYPE_CHECKING:
+    import ibis
+else:
+    from pantau.metrics.lazy import ibis
 
 USAGE = "collateral_usage"
 AVAILABILITY = "collateral_available"

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-import ibis
+from typing import TYPE_CHECKING, Any
 
 from pantau.metrics.periods import MONTHS_PER, period_expr
 from pantau.model.records import RECORD_TYPES, stored_columns
+
+if TYPE_CHECKING:
+    import ibis
+else:
+    from pantau.metrics.lazy import ibis
 
 #: stage names that are won / lost when the store holds no ``stages`` (data-model.md)
 WON_NAMES = ("won", "closed won", "menang")

@@ -6,12 +6,15 @@ Team and region come from the row's rep; a row whose rep is absent or unknown be
 
 from __future__ import annotations
 
-from typing import Any
-
-import ibis
+from typing import TYPE_CHECKING, Any
 
 from pantau.metrics.parts import Part
 from pantau.metrics.sources.common import FactsEnv, in_range, null_text, period, rep_attrs
+
+if TYPE_CHECKING:
+    import ibis
+else:
+    from pantau.metrics.lazy import ibis
 
 SOURCE = "sales_costs"
 

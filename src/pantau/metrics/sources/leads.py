@@ -7,9 +7,7 @@ qualified with a ``qualified_at``, a status qualified/converted, or an opportuni
 
 from __future__ import annotations
 
-from typing import Any
-
-import ibis
+from typing import TYPE_CHECKING, Any
 
 from pantau.metrics.parts import Part
 from pantau.metrics.sources.common import (
@@ -23,6 +21,11 @@ from pantau.metrics.sources.common import (
     rep_attrs,
     seconds_between,
 )
+
+if TYPE_CHECKING:
+    import ibis
+else:
+    from pantau.metrics.lazy import ibis
 
 SOURCE = "leads"
 QUALIFIED_STATUSES = ("qualified", "converted")

@@ -7,9 +7,7 @@ a stage missing from ``stages`` is open) or, with no stages loaded, from the fal
 
 from __future__ import annotations
 
-from typing import Any
-
-import ibis
+from typing import TYPE_CHECKING, Any
 
 from pantau.metrics.parts import Part
 from pantau.metrics.sources.common import (
@@ -25,6 +23,11 @@ from pantau.metrics.sources.common import (
     rep_attrs,
     seconds_between,
 )
+
+if TYPE_CHECKING:
+    import ibis
+else:
+    from pantau.metrics.lazy import ibis
 
 SOURCE = "opportunities"
 
