@@ -149,3 +149,25 @@ def test_parts(monthly_store: Store) -> None:
     # no contact information in the store: the value is null, the parts are still there
     assert got[0]["speed_to_lead"] is None
     assert parts["speed_to_lead"] == {"numerator": 0, "denominator": 2, "n": 2}
+
+
+def test_planned_activities_do_not_move_the_default_range(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A CRM export holds planned calls and meetings in the weeks ahead: they are behind no KPI
+    (activities count done ones), so the last month "with data" is that of the done work."""
+    store = new_store(tmp_path_factory, "planned")
+    leads = [
+        {"lead_id": f"L{m}", "created_at": f"{2025 + (m + 4) // 12}-{(m + 4) % 12 + 1:02d}-10"}
+        for m in range(13)  # one lead a month, 2025-05 .. 2026-05
+    ]
+    planned = {"activity_id": "A1", "occurred_at": "2026-06-20 09:00", "status": "planned"}
+    seed(store, leads=leads, activities=[planned])
+    today = date(2026, 7, 15)  # June is complete, and holds only the planned activity
+    result = compute_kpis(store, KpiQuery(kpis=("leads",)), today=today)
+    assert [r["period"] for r in result["rows"]] == _months((2025, 6), 12)  # ends in May
+    seed(store, activities=[{"activity_id": "A2", "occurred_at": "2026-06-21 09:00"}])
+    result = compute_kpis(store, KpiQuery(kpis=("leads", "activities")), today=today)
+    # no status means done: June has data now, and the 12 months end there
+    assert [r["period"] for r in result["rows"]] == _months((2025, 7), 12)
+    assert result["rows"][-1]["activities"] == 1

@@ -75,6 +75,8 @@ def context_expr(con: Tables, year: Any, month: Any) -> Any:
     start = ibis.date(year, month, 1).cast("timestamp")  # make_date: on every engine
     for i, (table, column) in enumerate(ANCHORS):
         t = con.table(table)
+        if table == "activities":  # a planned activity is behind no KPI: not "data"
+            t = t.filter(is_done(t))
         col = t[column] if column != "month_start" else t[column].cast("timestamp")
         # a plain comparison per row: no month arithmetic, and the scan can skip blocks
         recent = t.filter(col < start)
