@@ -55,7 +55,8 @@ DECISIONS = """\
 1. **Range.** `start`/`end` (months) are widened to whole periods of the grain: a quarter always
    covers its three months. With neither, the range is the 12 months ending with the last
    complete month (before today's, in the business time zone) that has a record at some KPI
-   anchor (the last complete month when none has). Only `end`: the 12 months ending there. Only
+   anchor (the last complete month when none has); planned activities are behind no KPI and do
+   not count. Only `end`: the 12 months ending there. Only
    `start`: from there to that default end (or `start` alone when the default end is earlier).
 2. **Which rows exist.** A row exists for a (period, key) when some requested KPI that applies to
    the breakdown has a record behind it there: the counted records of a count, the records of a
