@@ -150,17 +150,11 @@ def evidence_flags(v: str, m: str) -> dict[str, str]:
 
 
 def evidence(v: str, m: str) -> dict[str, str]:
-    """Aggregates (SQL) over a column: what its cells say about the day/month order."""
-    a, b = f"try_cast(NULLIF({m}.a, '') AS INTEGER)", f"try_cast(NULLIF({m}.b, '') AS INTEGER)"
-    return {
-        "n": f"count({v})",
-        "iso": f"count(*) FILTER (WHERE regexp_matches({v}, {literal(ISO_RE)}))",
-        "numeric": f"count({a})",
-        "named": f"count(*) FILTER (WHERE {m}.mn2 <> '' OR {m}.mn3 <> '')",
-        "day_first": f"count(*) FILTER (WHERE {a} > 12)",
-        "month_first": f"count(*) FILTER (WHERE {b} > 12)",
-        "ambiguous": f"count(*) FILTER (WHERE {a} <> {b} AND {a} <= 12 AND {b} <= 12)",
-        "day_first_example": f"min({v}) FILTER (WHERE {a} > 12)",
-        "month_first_example": f"min({v}) FILTER (WHERE {b} > 12)",
-        "ambiguous_example": f"min({v}) FILTER (WHERE {a} <> {b} AND {a} <= 12 AND {b} <= 12)",
-    }
+    """Aggregates (SQL) over a column: what its cells say about the day/month order (the
+    counts of :func:`evidence_flags`, and an example cell of each order)."""
+    flags = evidence_flags(v, m)
+    out = {"n": f"count({v})"}
+    out.update({k: f"count(*) FILTER (WHERE {flag})" for k, flag in flags.items() if k != "n"})
+    for k in ("day_first", "month_first", "ambiguous"):
+        out[f"{k}_example"] = f"min({v}) FILTER (WHERE {flags[k]})"
+    return out
