@@ -16,7 +16,9 @@ once, under ``bench/.cache/`` (git-ignored), then runs as subprocesses:
   process, as the web app asks it: first call, after an import (compiled SQL kept, data caches
   empty), repeated, the dashboard's other questions from the aggregate layer, and the dashboard
   right after a real import of 2,000 new order lines (on a copy of the store);
-- ``bench/web.py --scale <n> --no-write`` when it exists — the served app under 20 clients.
+- ``bench/web.py --scale <n> --no-write`` — the served app under 20 clients (needs ``wrk``);
+- at scale S only, ``bench/engines.py`` — the same refresh on DuckDB, PostgreSQL and Spark (needs
+  the PostgreSQL of ``scripts/ci-services.sh`` and Java; ``--skip engines`` to leave it out).
 
 Each subprocess runs under a small wrapper that reports its wall time and peak RSS (the largest
 resident set of the benchmark's whole process tree). Results are kept per scale in
@@ -61,7 +63,7 @@ FACT_TABLES = (
     "collateral_usage",
 )
 SECTION = "## Benchmark runs (bench/run.py)"
-BENCHMARKS = ("import", "kpi", "refresh", "web")
+BENCHMARKS = ("import", "kpi", "refresh", "web", "engines")
 
 
 # -- measured subprocesses ----------------------------------------------------------------------
@@ -472,6 +474,12 @@ def run_scale(name: str, scale: float, args: argparse.Namespace) -> dict[str, An
         ]
         info = measured("web", cmd, scale_dir)
         res["web"] = {**_meta(info), "endpoints": parse_web(info["output"])}
+    if name == "S" and "engines" not in args.skip:  # PostgreSQL and Spark beside DuckDB
+        out = scale_dir / "engines.json"
+        cmd = [py, str(BENCH / "engines.py"), "--db", str(db), "--json", str(out)]
+        info = measured("engines", cmd, scale_dir)
+        found = json.loads(out.read_text()) if info["rc"] == 0 else {}
+        res["engines"] = {**_meta(info), **{k: found.get(k) for k in ("table", "agreement")}}
     return res
 
 
@@ -648,6 +656,20 @@ def report(results: list[dict[str, Any]]) -> str:
                 f"{e['p50_ms']:.1f} | {e['p95_ms']:.1f} | {e['rps']:.1f} | "
                 f"{_s(e.get('server_p95_ms'), '{:.1f}')} | {_s(e.get('cpu_ms'), '{:.1f}')} |"
             )
+    engines = [r for r in results if (r.get("engines") or {}).get("table")]
+    for r in engines:
+        agreement = r["engines"].get("agreement") or {}
+        lines += [
+            "",
+            f"**Engines** (bench/engines.py at scale {r['name']}: the same refresh, month x rep "
+            "over 24 months, `cache=False`, on DuckDB, PostgreSQL and Spark in fresh processes).",
+            "",
+            r["engines"]["table"],
+            "",
+            "Agreement: "
+            + ", ".join(f"{pair}: {verdict}" for pair, verdict in agreement.items())
+            + ".",
+        ]
     lines += [
         "",
         "**Growth** (slope of log time against log rows over the scales measured; goal <= 1.1):",
@@ -696,7 +718,7 @@ def main() -> None:
         choices=[*SCALES, *map(str.lower, SCALES)],
         help="S (demo scale 10), M (100) or L (400); repeatable",
     )
-    ap.add_argument("--skip", default="", help="comma-separated: import,kpi,refresh,web")
+    ap.add_argument("--skip", default="", help="comma-separated: import,kpi,refresh,web,engines")
     ap.add_argument("--repeat", type=int, default=3, help="runs per timing (best is kept)")
     ap.add_argument("--methods", default="pantau,sql,pandas", help="bench/kpi.py methods")
     ap.add_argument("--web-seconds", type=float, default=20.0)
