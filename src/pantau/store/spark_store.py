@@ -54,7 +54,6 @@ import pyarrow as pa
 
 from pantau.errors import StoreError
 from pantau.model.records import RECORD_TYPES
-from pantau.store.canonical import canonical_schema
 from pantau.store.duckdb_store import Store
 from pantau.store.schema import DEFAULT_SETTINGS
 
@@ -333,6 +332,8 @@ class SparkStore(Store):
     def _frame(self, session: Any, name: str) -> Any:
         """Record type ``name`` with exactly the canonical columns and types."""
         from ibis.backends.pyspark.datatypes import PySparkSchema
+
+        from pantau.store.canonical import canonical_schema  # Ibis: only when reading
 
         schema = canonical_schema(name)
         where = self.source.tables.get(name)
