@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from ingest.helpers import LOAD_ORDER, TYPES
 from pantau.auth.users import add_user, list_users
 from pantau.cli.main import app
 from pantau.errors import ImportRejected
@@ -22,23 +23,6 @@ from pantau.store import PostgresStore, Store
 from pantau.store.transfer import copy_to_postgres
 
 pytestmark = pytest.mark.postgres
-
-TYPES = Path(__file__).parent.parent / "data" / "ingest" / "types"
-LOAD_ORDER = [
-    "reps",
-    "customers",
-    "products",
-    "stages",
-    "leads",
-    "opportunities",
-    "activities",
-    "stage_history",
-    "order_lines",
-    "sales_costs",
-    "collateral",
-    "collateral_usage",
-    "targets",
-]
 
 
 def table_rows(store: Store, name: str) -> list[tuple[Any, ...]]:

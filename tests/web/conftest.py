@@ -134,3 +134,21 @@ def store_copy(demo_path: Path, cast: Cast, tmp_path: Path) -> Store:
     target = tmp_path / "copy.duckdb"
     shutil.copy(demo_path, target)
     return Store(target)
+
+
+Site = Callable[[str], TestClient]
+
+
+@pytest.fixture
+def site(store_copy: Store) -> Iterator[Site]:
+    """``site(role)``: a logged-in browser on an app over a private copy of the demo store."""
+    app = create_app(store_copy, config=WebConfig())
+    made: list[TestClient] = []
+
+    def login(role: str) -> TestClient:
+        made.append(login_client(app, Cast.emails[role]))
+        return made[-1]
+
+    yield login
+    for client in made:
+        client.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -13,29 +12,12 @@ from pantau import auth
 from pantau.errors import UsageError
 from pantau.metrics import get_kpi
 from pantau.store import Store
-from pantau.web import WebConfig, create_app
 from pantau.web.services.targets import parse_target, show_target
 
-from .conftest import Cast, csrf_of, login_client
+from .conftest import Cast, Site, csrf_of
 from .formdata import form_fields
 
-Site = Callable[[str], TestClient]
 FUTURE = "2031-01"  # no demo targets this far out
-
-
-@pytest.fixture
-def site(store_copy: Store) -> Iterator[Site]:
-    """``site(role)``: a logged-in browser on an app over a private copy of the demo store."""
-    app = create_app(store_copy, config=WebConfig())
-    made: list[TestClient] = []
-
-    def login(role: str) -> TestClient:
-        made.append(login_client(app, Cast.emails[role]))
-        return made[-1]
-
-    yield login
-    for client in made:
-        client.close()
 
 
 def grid(client: TestClient, view: str, start: str = FUTURE) -> dict[str, str]:

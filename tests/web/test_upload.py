@@ -8,7 +8,7 @@ import io
 import re
 import shutil
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +20,9 @@ from pantau.cli.main import app as cli
 from pantau.ingest import import_file
 from pantau.model.records import RECORD_TYPES
 from pantau.store import Store
-from pantau.web import WebConfig, create_app
 from pantau.web.services.uploads import UploadArea, UploadMissing
 
-from .conftest import Cast, csrf_of, login_client
+from .conftest import Cast, Site, csrf_of
 from .formdata import form_fields
 
 LEADS = (
@@ -38,23 +37,7 @@ OWN_HEADERS = (
     "LM0000001,2026-10-01 08:00,Website,R001,open\n"
     "LM0000002,2026-10-02 09:30,WhatsApp,R002,qualified\n"
 )
-Site = Callable[[str], TestClient]
 PRESETS = Path(__file__).parents[1] / "data" / "ingest" / "presets"
-
-
-@pytest.fixture
-def site(store_copy: Store) -> Iterator[Site]:
-    """``site(role)``: a logged-in browser on an app over a private copy of the demo store."""
-    app = create_app(store_copy, config=WebConfig())
-    made: list[TestClient] = []
-
-    def login(role: str) -> TestClient:
-        made.append(login_client(app, Cast.emails[role]))
-        return made[-1]
-
-    yield login
-    for client in made:
-        client.close()
 
 
 def upload(client: TestClient, name: str, body: bytes | str, lang: str = "id") -> Any:
