@@ -100,6 +100,33 @@ def test_a_settings_change_invalidates(leads: Store) -> None:
     assert _run(leads, query)["rows"][0]["key_activities"] == 1
 
 
+def test_a_query_with_an_end_reads_no_data_end(
+    leads: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an end month given: only the store's shape is read, never the scan for the last month
+    # with data; a later question without an end still gets its default range right
+    ends: list[int] = []
+    read_data_end = eng.read_context
+
+    def counting(runner: Any, cap: int) -> Any:
+        ends.append(cap)
+        return read_data_end(runner, cap)
+
+    monkeypatch.setattr(eng, "read_context", counting)
+    assert _run(leads) == compute_kpis(leads, QUERY, today=TODAY, cache=False)
+    assert ends == []
+    default = KpiQuery(by="rep", kpis=("leads",))
+    found = _run(leads, default)
+    assert found == compute_kpis(leads, default, today=TODAY, cache=False)
+    assert [r["period"] for r in found["rows"]] == ["2026-01", "2026-02"]
+    assert ends == [date(2026, 6, 1).year * 12 + 5]  # the cap: June 2026, the last full month
+    # only a start: the range runs to the last month with data, which is read now
+    eng.clear_caches()
+    start_only = KpiQuery(start="2026-02", by="rep", kpis=("leads",))
+    assert _run(leads, start_only) == compute_kpis(leads, start_only, today=TODAY, cache=False)
+    assert len(ends) == 2
+
+
 def test_results_are_copies(leads: Store) -> None:
     first = _run(leads)
     first["rows"][0]["leads"] = 999

@@ -1,9 +1,10 @@
-"""Store-wide facts a KPI query depends on, read in one small query.
+"""Store-wide facts a KPI query depends on, read in one small query (or two).
 
 - the revenue basis: order lines when the store holds any, else won opportunities;
 - whether ``stages`` are loaded (won/lost from their kinds, else from the fallback names);
 - whether any first-contact information exists (else speed to lead and response time are null);
-- the last month with data up to a cap (for the default range).
+- the last month with data up to a cap (for the default range; a query with an end month does
+  not need it, and the engine reads it only when a query has none).
 """
 
 from __future__ import annotations
@@ -57,21 +58,27 @@ def _exists(rows: Any, name: str) -> Any:
     return _fact(first, name, first.count())
 
 
-def context_expr(con: Tables, year: Any, month: Any) -> Any:
-    """The context facts as rows ``(k, v)``. ``year``/``month`` (ints or Ibis integers): the
-    month after the cap; data ends are the latest anchors before its first day, in seconds since
-    1970 of the local wall-clock time.
-
-    One statement of independent one-row parts (a UNION ALL, not a cross join: a join of ten
-    relations costs the optimizer more than the scans)."""
+def shape_expr(con: Tables) -> Any:
+    """The facts that do not depend on a month (basis, stages, contact information), as rows
+    ``(k, v)``: each stops at the first row it finds."""
     lines, stages = con.table("order_lines"), con.table("stages")
     leads, acts = con.table("leads"), con.table("activities")
-    parts = [
+    return ibis.union(
         _exists(lines, "n_lines"),
         _exists(stages, "n_stages"),
         _exists(leads.filter(leads.first_contact_at.notnull()), "n_first_contacts"),
         _exists(acts.filter(is_done(acts), acts.lead_id.notnull()), "n_lead_activities"),
-    ]
+    )
+
+
+def context_expr(con: Tables, year: Any, month: Any, *, shape: bool = True) -> Any:
+    """The context facts as rows ``(k, v)``. ``year``/``month`` (ints or Ibis integers): the
+    month after the cap; data ends are the latest anchors before its first day, in seconds since
+    1970 of the local wall-clock time. ``shape=False``: the data ends only.
+
+    One statement of independent one-row parts (a UNION ALL, not a cross join: a join of ten
+    relations costs the optimizer more than the scans)."""
+    parts = [shape_expr(con)] if shape else []
     start = ibis.date(year, month, 1).cast("timestamp")  # make_date: on every engine
     for i, (table, column) in enumerate(ANCHORS):
         t = con.table(table)
@@ -95,17 +102,32 @@ def _month_of(seconds: int) -> int:
     return day.year * 12 + day.month - 1
 
 
-def context_from_rows(rows: list[dict[str, Any]]) -> StoreContext:
-    """The :class:`StoreContext` of the rows of :func:`context_expr`."""
-    facts = {r["k"]: r["v"] for r in rows}
-    ends = [_month_of(facts[f"end_{i}"]) for i in range(len(ANCHORS))
-            if facts.get(f"end_{i}") is not None]  # fmt: skip
+def _facts(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {r["k"]: r["v"] for r in rows}
+
+
+def shape_from_rows(rows: list[dict[str, Any]], data_end: int | None = None) -> StoreContext:
+    """The :class:`StoreContext` of the rows of :func:`shape_expr` (and ``data_end``)."""
+    facts = _facts(rows)
     return StoreContext(
         has_order_lines=bool(facts["n_lines"]),
         has_stages=bool(facts["n_stages"]),
         has_contact_info=bool(facts["n_first_contacts"] or facts["n_lead_activities"]),
-        data_end=max(ends) if ends else None,
+        data_end=data_end,
     )
+
+
+def data_end_from_rows(rows: list[dict[str, Any]]) -> int | None:
+    """The last month with data, from the ``end_*`` rows of :func:`context_expr`."""
+    facts = _facts(rows)
+    ends = [_month_of(facts[f"end_{i}"]) for i in range(len(ANCHORS))
+            if facts.get(f"end_{i}") is not None]  # fmt: skip
+    return max(ends) if ends else None
+
+
+def context_from_rows(rows: list[dict[str, Any]]) -> StoreContext:
+    """The :class:`StoreContext` of the rows of :func:`context_expr`."""
+    return shape_from_rows(rows, data_end_from_rows(rows))
 
 
 def load_context(con: Tables, cap: int) -> StoreContext:

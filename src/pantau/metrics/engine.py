@@ -46,8 +46,14 @@ from pantau.metrics.parts import Part
 from pantau.metrics.periods import PeriodRange, check_grain, month_of_date, resolve_range
 from pantau.metrics.preagg import Held, Layer, Slab, SlabKey, slab_from_rows
 from pantau.metrics.query import KEY_COLUMNS, KpiQuery, Scope, check_by
-from pantau.metrics.rows import assemble
-from pantau.metrics.snapshot import Snapshot, load_snapshot, read_context, read_meta
+from pantau.metrics.rows import Gathered, assemble
+from pantau.metrics.snapshot import (
+    Snapshot,
+    load_snapshot,
+    read_context,
+    read_meta,
+    read_shape,
+)
 from pantau.metrics.sources import FACT_COLUMNS, FACTS, FactsEnv
 from pantau.metrics.sources.common import Tables
 from pantau.metrics.sqldisk import SqlDisk
@@ -270,12 +276,12 @@ def prepare(settings: dict[str, str], con: Tables, query: KpiQuery, today: date 
     return resolve(query, ctx, day)
 
 
-def _result(request: Request, keyed: Keyed, unkeyed: Unkeyed, book: TargetBook) -> dict[str, Any]:
+def _result(request: Request, parts: Gathered, book: TargetBook) -> dict[str, Any]:
     return {
         "grain": request.grain,
         "by": request.by,
         "basis": request.basis,
-        "rows": assemble(request, keyed, unkeyed, book),
+        "rows": assemble(request, parts, book),
     }
 
 
@@ -289,7 +295,7 @@ def compute_direct(store: Store, query: KpiQuery, today: date | None = None) -> 
         queries = plan(con, request, settings["key_activity_type"])
         keyed, unkeyed = _run(con, queries)
         book = TargetBook.from_rows(con.run(con.table("targets")))
-    return _result(request, keyed, unkeyed, book)
+    return _result(request, Gathered.from_dicts(keyed, unkeyed), book)
 
 
 # -- the caches -----------------------------------------------------------------------------------
@@ -380,15 +386,41 @@ def _compute_slab(runner: Runner, key: SlabKey, first: int, last: int) -> Slab:
     return _compute_slabs(runner, [(key, first, last)])[0]
 
 
-def _gather(request: Request, slabs: dict[SlabKey, Slab]) -> tuple[Keyed, Unkeyed]:
-    keyed: Keyed = defaultdict(dict)
-    unkeyed: Unkeyed = defaultdict(dict)
+def _gather(request: Request, slabs: dict[SlabKey, Slab]) -> Gathered:
+    """The parts of ``request``'s periods from ``slabs``, laid out for :func:`assemble`."""
+    names: dict[bool, list[str]] = {True: [], False: []}
+    places = []
     for key, slab in slabs.items():
-        for p in request.range.periods:
-            for group, values in slab.rows.get(p, ()):
-                target = keyed[(p, group)] if key.keyed else unkeyed[p]
-                target.update(zip(slab.columns, values, strict=True))
-    return keyed, unkeyed
+        held = names[key.keyed]
+        places.append((key.keyed, len(held), len(held) + len(slab.columns), slab))
+        held.extend(slab.columns)
+    width = len(names[True])
+    keyed: dict[tuple[int, Any], list[Any]] = {}
+    unkeyed: dict[int, list[Any]] = {}
+    periods = request.range.periods
+    for is_keyed, start, end, slab in places:
+        for p in periods:
+            groups = slab.rows.get(p)
+            if not groups:
+                continue
+            if not is_keyed:
+                row = unkeyed.get(p)
+                if row is None:
+                    row = unkeyed[p] = [None] * len(names[False])
+                for _none, values in groups:
+                    row[start:end] = values
+                continue
+            for group, values in groups:
+                row = keyed.get((p, group))
+                if row is None:
+                    row = keyed[(p, group)] = [None] * width
+                row[start:end] = values
+    return Gathered(tuple(names[True]), tuple(names[False]), keyed, unkeyed)
+
+
+def _needs_end(query: KpiQuery) -> bool:
+    """Whether the query's range depends on the last month with data (it names no end)."""
+    return not query.end
 
 
 def _from_memory(
@@ -401,7 +433,7 @@ def _from_memory(
     if version is None or snap is None:
         return None
     day = today or business_today(snap.settings["timezone"])
-    ctx = snap.context(month_of_date(day) - 1)
+    ctx = snap.context(month_of_date(day) - 1, _needs_end(query))
     if ctx is None:
         return None
     request = resolve(query, ctx, day)
@@ -414,7 +446,7 @@ def _from_memory(
     )
     if slabs is None:
         return None
-    result = _result(request, *_gather(request, slabs), snap.book)
+    result = _result(request, _gather(request, slabs), snap.book)
     RESULTS.put(key, result)
     return result
 
@@ -444,10 +476,14 @@ def _compute_cached(
         LAYER.advance(ident, Held(version, last_import), runner)
         day = today or business_today(snap.settings["timezone"])
         cap = month_of_date(day) - 1
-        ctx = snap.context(cap)
-        if ctx is None:
+        need_end = _needs_end(query)
+        ctx = snap.context(cap, need_end)
+        if ctx is None and need_end:
             ctx = read_context(runner, cap)
             snap.remember_context(cap, ctx)
+        elif ctx is None:
+            ctx = read_shape(runner)
+            snap.remember_shape(ctx)
         request = resolve(query, ctx, day)
         key = _result_key(ident, version, request)
         found = RESULTS.get(key)
@@ -463,7 +499,7 @@ def _compute_cached(
             batch=lambda tasks: _compute_slabs(runner, tasks),
         )
         WATCH.remember(ident, files, version)  # still current: the lock was held until now
-    result = _result(request, *_gather(request, slabs), snap.book)
+    result = _result(request, _gather(request, slabs), snap.book)
     RESULTS.put(key, result)
     return result
 

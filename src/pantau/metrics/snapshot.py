@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pantau.metrics.compiled import Runner
-from pantau.metrics.context import StoreContext, after_cap, context_expr, context_from_rows
+from pantau.metrics.context import (
+    StoreContext,
+    after_cap,
+    context_expr,
+    context_from_rows,
+    data_end_from_rows,
+    shape_expr,
+    shape_from_rows,
+)
 from pantau.metrics.targets import TargetBook
 from pantau.store.schema import DEFAULT_SETTINGS
 
@@ -43,6 +51,22 @@ def read_context(runner: Runner, cap: int) -> StoreContext:
     return context_from_rows(runner.rows(("context",), build, after_cap(cap)))
 
 
+def read_shape(runner: Runner) -> StoreContext:
+    """The store context without its data end (``data_end`` None): all a query with an end
+    month needs (a cheaper statement: no scan for the latest records)."""
+    return shape_from_rows(runner.rows(("context-shape",), lambda _p: shape_expr(runner.con)))
+
+
+def read_data_end(runner: Runner, cap: int) -> int | None:
+    """The last month with data up to month ordinal ``cap``."""
+
+    def build(params: Sequence[int]) -> Any:
+        year, month = (runner.literal(v) for v in params)
+        return context_expr(runner.con, year, month, shape=False)
+
+    return data_end_from_rows(runner.rows(("context-ends",), build, after_cap(cap)))
+
+
 @dataclass
 class Snapshot:
     """One version of one store, as far as the engine needs it."""
@@ -52,21 +76,33 @@ class Snapshot:
     settings: dict[str, str]
     book: TargetBook
     _contexts: dict[int, StoreContext] = field(default_factory=dict)
+    _shape: StoreContext | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def key_activity_type(self) -> str:
         return self.settings["key_activity_type"].strip().lower()
 
-    def context(self, cap: int) -> StoreContext | None:
+    def context(self, cap: int, need_end: bool = True) -> StoreContext | None:
+        """The context for month cap ``cap`` if known; ``need_end=False``: a query that names
+        its end month, for which the shape (``data_end`` None) is enough."""
         with self._lock:
-            return self._contexts.get(cap)
+            found = self._contexts.get(cap)
+            if found is None and not need_end:
+                found = self._shape
+            return found
 
     def remember_context(self, cap: int, ctx: StoreContext) -> None:
         with self._lock:
             if len(self._contexts) > 16:  # a long-running process crosses a month boundary
                 self._contexts.clear()
             self._contexts[cap] = ctx
+            if self._shape is None:
+                self._shape = replace(ctx, data_end=None)
+
+    def remember_shape(self, shape: StoreContext) -> None:
+        with self._lock:
+            self._shape = replace(shape, data_end=None)
 
 
 def load_snapshot(runner: Runner, version: int, last_import: int) -> Snapshot:
