@@ -107,6 +107,15 @@ def slab_from_rows(
 ) -> Slab:
     """A slab of periods ``first`` … ``last`` from query rows with columns ``names`` (``p``,
     ``key`` when grouped by a key, and the parts ``columns``)."""
+    grouped: dict[int, list[Group]] = defaultdict(list)
+    if list(names) == ["p", "key", *columns]:  # the engine's queries: a row is (p, key, parts)
+        for rec in rows:
+            grouped[rec[0]].append((rec[1], tuple(rec[2:])))
+        return Slab(
+            columns,
+            frozenset(range(first, last + 1)),
+            {int(p): tuple(g) for p, g in grouped.items()},
+        )
     at = {name: i for i, name in enumerate(names)}
     p_at, key_at = at["p"], at.get("key")
     picks = [at[c] for c in columns]
@@ -117,7 +126,6 @@ def slab_from_rows(
         )
     else:
         pick = itemgetter(*picks)
-    grouped: dict[int, list[Group]] = defaultdict(list)
     for rec in rows:
         key = None if key_at is None else rec[key_at]
         grouped[int(rec[p_at])].append((key, pick(rec)))

@@ -110,7 +110,7 @@ def load_snapshot(runner: Runner, version: int, last_import: int) -> Snapshot:
     settings = dict(DEFAULT_SETTINGS)
     rows = runner.rows(("table", "settings"), lambda _p: runner.con.table("settings"))
     settings.update({r["key"]: r["value"] for r in rows})
-    targets = runner.rows(
+    names, targets = runner.table(
         ("targets",), lambda _p: runner.con.table("targets").select(*TARGET_COLUMNS)
     )
-    return Snapshot(version, last_import, settings, TargetBook.from_rows(targets))
+    return Snapshot(version, last_import, settings, TargetBook.from_table(names, targets))

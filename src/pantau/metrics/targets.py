@@ -9,7 +9,7 @@ one of those is given: a partial sum would judge a whole quarter against part of
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,25 +49,37 @@ class TargetBook:
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> TargetBook:
+        """From rows with the columns of ``targets`` (dicts)."""
+        names = ("kpi", "period", "target", "scope", "scope_id")
+        return cls.from_table(names, (tuple(r.get(n) for n in names) for r in rows))
+
+    @classmethod
+    def from_table(cls, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> TargetBook:
+        """From the rows (tuples) of a query with columns ``names`` (those of ``targets``)."""
+        at = {name: i for i, name in enumerate(names)}
+        i_kpi, i_period, i_target = at["kpi"], at["period"], at["target"]
+        i_scope, i_scope_id = at["scope"], at["scope_id"]
         values: dict[TargetKey, float] = {}
         # few distinct labels, KPIs and scopes behind many rows: each is normalised once
-        periods: dict[str, tuple[str, int] | None] = {}
+        periods: dict[Any, tuple[str, int] | None] = {}
         kpis: dict[Any, str] = {}
         scopes: dict[tuple[Any, Any], tuple[str, str | None]] = {}
         for row in rows:
-            text = str(row.get("period") or "")
-            if text not in periods:
-                periods[text] = parse_label(text)
-            period = periods[text]
-            kpi, target = row.get("kpi"), row.get("target")
+            label, kpi, target = row[i_period], row[i_kpi], row[i_target]
+            if label in periods:
+                period = periods[label]
+            else:
+                period = periods[label] = parse_label(str(label or ""))
             if period is None or target is None or not kpi:
                 continue
-            if kpi not in kpis:
-                kpis[kpi] = str(kpi).strip().lower()
-            given = (row.get("scope"), row.get("scope_id"))
-            if given not in scopes:
-                scopes[given] = _scope_key(*given)
-            values[(kpis[kpi], *scopes[given], *period)] = float(target)
+            name = kpis.get(kpi)
+            if name is None:
+                name = kpis[kpi] = str(kpi).strip().lower()
+            given = (row[i_scope], row[i_scope_id])
+            scope = scopes.get(given)
+            if scope is None:
+                scope = scopes[given] = _scope_key(*given)
+            values[(name, *scope, *period)] = float(target)
         return cls(values)
 
     def target(
