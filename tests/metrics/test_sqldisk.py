@@ -1,4 +1,4 @@
-"""Compiled SQL on disk (pantau.metrics.sqldisk), bound parameters, concurrent source queries."""
+"""Compiled SQL on disk (pantau.metrics.sqldisk), bound parameters, statements run as a union."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from pantau.metrics import KpiQuery, Scope, compute_kpis
+from pantau.metrics import KpiQuery, Scope, compiled, compute_kpis
 from pantau.metrics import engine as eng
-from pantau.metrics.compiled import SENTINELS, Runner, SqlCache, Statement
+from pantau.metrics.compiled import SENTINELS, Runner, SqlCache, Statement, duckdb_session
 from pantau.metrics.periods import period_expr
 from pantau.metrics.preagg import SlabKey
 from pantau.metrics.sqldisk import SqlDisk, cache_root, stable_repr
@@ -191,14 +191,28 @@ def test_non_int_parameters_are_refused(sales: Store, disk: SqlDisk) -> None:
         assert runner.execute(runner.statement(("n-between",), build, (feb, feb + 9)))[1] == [(1,)]
 
 
-def test_concurrent_source_queries_give_the_same_rows(sales: Store) -> None:
-    statements = [Statement(f"SELECT {i} AS a, count(*) AS n FROM leads") for i in range(6)]
+def test_statements_run_as_one_union_give_each_its_rows(
+    sales: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # statements binding the same values run as one UNION ALL BY NAME; each gets its own rows,
+    # under the union's columns (its own by name, the others' NULL)
+    statements = [Statement(f"SELECT {i} AS a, count(*) AS n_{i} FROM leads") for i in range(3)]
     statements.append(Statement("SELECT lead_id FROM leads WHERE year(created_at) >= $1", (2026,)))
+    statements.append(Statement("SELECT count(*) AS m FROM leads WHERE year(created_at) < $1",
+                                (2026,)))  # fmt: skip
     with sales.read() as connection:
         runner = Runner.over_duckdb(connection, SqlCache(disk=None))
-        one = runner.execute_all(statements, workers=1)
-        many = runner.execute_all(statements, workers=4)
-    assert one == many and one[3] == (["a", "n"], [(3, 2)])
+        together = runner.execute_all(statements)
+        monkeypatch.setattr(compiled, "UNION", False)
+        alone = runner.execute_all(statements)
+    assert alone[1] == (["a", "n_1"], [(1, 2)])
+    for (names, rows), (own, own_rows) in zip(together, alone, strict=True):
+        assert set(own) <= set(names)
+        picked = [tuple(dict(zip(names, r, strict=True))[c] for c in own) for r in rows]
+        assert sorted(picked, key=repr) == sorted(own_rows, key=repr)
+    names, rows = together[0]
+    assert names[:3] == [compiled.UNION_TAG, "a", "n_0"] and "n_2" in names
+    assert rows == [(0, 0, 2, None, None)]
 
 
 def test_shapes_have_the_same_text_in_every_process() -> None:
@@ -278,5 +292,7 @@ def test_queries_run_in_the_session_ibis_would_give_them(sales: Store) -> None:
             "SELECT current_setting('TimeZone') AS tz,"
             " current_setting('python_enable_replacements') AS r"
         )
-        got = runner.execute_all([setting, setting], workers=2)  # on cursors of their own
-        assert got == [(["tz", "r"], [("UTC", False)])] * 2 == [runner.execute(setting)] * 2
+        assert runner.execute(setting) == (["tz", "r"], [("UTC", False)])
+        cursor = connection.cursor()  # a cursor starts without them: the runner sets them
+        duckdb_session(cursor)
+        assert cursor.execute(setting.sql).fetchall() == [("UTC", False)]

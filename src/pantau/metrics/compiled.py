@@ -49,10 +49,11 @@ SENTINELS: tuple[int, ...] = tuple(9_176_500_001 + i * 1_000_003 for i in range(
 _NEAR = 100_000_000
 #: dialects whose DB-API driver binds positional parameters ``$1``, ``$2``… (see the module doc)
 BINDING = frozenset({"duckdb"})
-#: at most this many source queries run at once on separate DuckDB cursors; 1 (the default): one
-#: after another, since DuckDB already spreads each query over the cores (measured on 2 cores:
-#: no faster, 5 % more CPU at demo scale 10, the same at 100; docs/performance.md)
-WORKERS = int(os.environ.get("PANTAU_QUERY_THREADS", "1"))
+#: the column of a union of statements that tells which statement a row comes from
+#: (:meth:`Runner.execute_all`)
+UNION_TAG = "_pantau_statement"
+#: run the statements of :meth:`Runner.execute_all` one by one (``PANTAU_UNION=0``; measuring)
+UNION = os.environ.get("PANTAU_UNION", "1") != "0"
 
 Builder = Callable[[Sequence[int]], Any]  # parameter values -> Ibis expression
 
@@ -342,25 +343,39 @@ class Runner(Source):
         return fetch_tuples(self.backend, statement.sql)
 
     def execute_all(
-        self, statements: Sequence[Statement], workers: int | None = None
+        self, statements: Sequence[Statement]
     ) -> list[tuple[list[str], list[tuple[Any, ...]]]]:
-        """:meth:`execute` of each statement; on DuckDB several at once, each on its own cursor
-        (DuckDB runs them in parallel and releases the GIL while it does)."""
-        workers = WORKERS if workers is None else workers
-        if workers <= 1 or len(statements) <= 1 or self.connection is None:
+        """Column names and rows of each statement.
+
+        On DuckDB, the statements that bind the same values run as *one* statement, their
+        ``UNION ALL BY NAME``: DuckDB then spreads all of their work over its threads at once,
+        where one small query after another leaves a core idle in each query's start and end
+        (the eight source queries of a refresh at demo scale 10: about a quarter less time;
+        docs/performance.md). The names and rows given for such a statement are the union's:
+        every statement's columns (NULL in those that are not its own) and :data:`UNION_TAG`,
+        so read its columns by name."""
+        if not UNION or self.connection is None or self.dialect != "duckdb":
             return [self.execute(s) for s in statements]
-        from concurrent.futures import ThreadPoolExecutor
-
-        def run(statement: Statement) -> tuple[list[str], list[tuple[Any, ...]]]:
-            cursor = self.connection.cursor()
-            try:
-                duckdb_session(cursor)
-                return _fetch_bound(cursor, statement)
-            finally:
-                cursor.close()
-
-        with ThreadPoolExecutor(max_workers=min(workers, len(statements))) as pool:
-            return list(pool.map(run, statements))
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for i, statement in enumerate(statements):
+            groups.setdefault(statement.params, []).append(i)
+        out: list[tuple[list[str], list[tuple[Any, ...]]]] = [([], [])] * len(statements)
+        for params, members in groups.items():
+            if len(members) == 1:
+                out[members[0]] = self.execute(statements[members[0]])
+                continue
+            sql = " UNION ALL BY NAME ".join(
+                f'SELECT {n} AS "{UNION_TAG}", * FROM ({statements[i].sql})'
+                for n, i in enumerate(members)
+            )
+            names, rows = _fetch_bound(self.connection, Statement(sql, params))
+            tag = names.index(UNION_TAG)
+            split: list[list[tuple[Any, ...]]] = [[] for _ in members]
+            for rec in rows:
+                split[rec[tag]].append(rec)
+            for n, i in enumerate(members):
+                out[i] = (names, split[n])
+        return out
 
     def rows(
         self, shape: Hashable, build: Builder, params: Sequence[int] = ()
