@@ -127,6 +127,17 @@ def test_a_query_with_an_end_reads_no_data_end(
     assert len(ends) == 2
 
 
+def test_last_month_with_data_follows_imports(leads: Store, tmp_path: Path) -> None:
+    june = 2026 * 12 + 5
+    assert eng.last_month_with_data(leads, june) == 2026 * 12 + 1  # L2, February
+    assert eng.last_month_with_data(leads, 2026 * 12) == 2026 * 12  # capped at January
+    assert eng.last_month_with_data(leads, 2025 * 12) is None
+    csv = tmp_path / "later.csv"
+    csv.write_text("lead_id,created_at,rep_id\nL9,2026-04-09,R1\n")
+    import_file(leads, "leads", csv)
+    assert eng.last_month_with_data(leads, june) == 2026 * 12 + 3
+
+
 def test_results_are_copies(leads: Store) -> None:
     first = _run(leads)
     first["rows"][0]["leads"] = 999

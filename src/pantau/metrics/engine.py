@@ -504,6 +504,30 @@ def _compute_cached(
     return result
 
 
+def last_month_with_data(store: Store, cap: int) -> int | None:
+    """The last month (ordinal ≤ ``cap``) with a record at some KPI's anchor, None when there is
+    none: the rule the default range of :func:`compute_kpis` ends with (planned activities are
+    not data), read once per store version and cap like the rest of the store's context."""
+    ident = store_identity(store)
+    if ident is None:
+        with store.ibis() as backend:
+            return load_context(Tables(backend), cap).data_end
+    version = WATCH.peek(ident, store)
+    snap = None if version is None else SNAPSHOTS.get((ident, version))
+    ctx = None if snap is None else snap.context(cap)
+    if ctx is not None:
+        return ctx.data_end
+    with _runner(store) as runner:
+        version, _last_import = read_meta(runner)
+        snap = SNAPSHOTS.get((ident, version))
+        ctx = None if snap is None else snap.context(cap)
+        if ctx is None:
+            ctx = read_context(runner, cap)
+            if snap is not None:
+                snap.remember_context(cap, ctx)
+    return ctx.data_end
+
+
 def _copy(result: dict[str, Any]) -> dict[str, Any]:
     """A copy of a cached result that the caller may change freely."""
     rows = []

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pantau.errors import UsageError
-from pantau.metrics.context import ANCHORS
+from pantau.metrics.engine import last_month_with_data
 from pantau.metrics.periods import (
     MONTHS_PER,
     first_month,
@@ -18,9 +18,7 @@ from pantau.metrics.periods import (
     parse_month,
     to_grain,
 )
-from pantau.metrics.sources.common import is_done
 from pantau.web.context import WebContext
-from pantau.web.services.ibis_helpers import month_of
 
 PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
 CHOICES = 36  # months offered in the period picker
@@ -58,25 +56,12 @@ def month_label(month: int) -> str:
     return label(month, "month")
 
 
-def _last_month_with_data(ctx: WebContext, cap: int) -> int | None:
-    with ctx.store.ibis() as con:
-        ends = []
-        for table, column in ANCHORS:
-            t = con.table(table)
-            if table == "activities":  # planned activities are behind no KPI
-                t = t.filter(is_done(t))
-            month = month_of(t[column])
-            ends.append(month.max(where=month <= cap).to_pyarrow().as_py())
-    found = [int(e) for e in ends if e is not None]
-    return max(found) if found else None
-
-
 def last_data_month(ctx: WebContext) -> int:
     """The last complete month with data (the month before today's when there is none)."""
 
     def compute() -> int:
         complete = month_of_date(business_today(ctx.settings()["timezone"])) - 1
-        found = _last_month_with_data(ctx, complete)
+        found = last_month_with_data(ctx.store, complete)
         return complete if found is None else found
 
     return ctx.cached(("last_data_month",), compute)
