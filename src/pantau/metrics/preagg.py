@@ -107,32 +107,29 @@ def slab_from_rows(
 ) -> Slab:
     """A slab of periods ``first`` … ``last`` from query rows with columns ``names`` (``p``,
     ``key`` when grouped by a key, and the parts ``columns``)."""
-    grouped: dict[int, list[Group]] = defaultdict(list)
-    if list(names) == ["p", "key", *columns]:  # the engine's queries: a row is (p, key, parts)
-        for rec in rows:
-            grouped[rec[0]].append((rec[1], tuple(rec[2:])))
-        return Slab(
-            columns,
-            frozenset(range(first, last + 1)),
-            {int(p): tuple(g) for p, g in grouped.items()},
-        )
+    grouped: dict[Any, list[Group]] = defaultdict(list)
     at = {name: i for i, name in enumerate(names)}
     p_at, key_at = at["p"], at.get("key")
     picks = [at[c] for c in columns]
-    if len(picks) <= 1:
-        only = picks[0] if picks else None
-        pick: Callable[[Sequence[Any]], tuple[Any, ...]] = lambda rec: (  # noqa: E731
-            () if only is None else (rec[only],)
-        )
+    start = picks[0] if picks else 0
+    if picks == list(range(start, start + len(picks))):
+        # the parts side by side (a query of the engine's, alone or in a union): one slice
+        end = start + len(picks)
+        if key_at is None:
+            for rec in rows:
+                grouped[rec[p_at]].append((None, tuple(rec[start:end])))
+        else:
+            for rec in rows:
+                grouped[rec[p_at]].append((rec[key_at], tuple(rec[start:end])))
     else:
-        pick = itemgetter(*picks)
-    for rec in rows:
-        key = None if key_at is None else rec[key_at]
-        grouped[int(rec[p_at])].append((key, pick(rec)))
+        pick = itemgetter(*picks) if len(picks) > 1 else (lambda rec: (rec[picks[0]],))
+        for rec in rows:
+            key = None if key_at is None else rec[key_at]
+            grouped[rec[p_at]].append((key, pick(rec)))
     return Slab(
         columns,
         frozenset(range(first, last + 1)),
-        {p: tuple(g) for p, g in grouped.items()},
+        {int(p): tuple(g) for p, g in grouped.items()},
     )
 
 
