@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -122,3 +123,13 @@ def test_assemble_orders_rows_and_drops_groups_without_records() -> None:
 def test_catalogue_ids_are_identifiers() -> None:
     # the row loop writes KPI ids into code as dict keys; only identifiers are accepted
     assert all(kpi.id.isidentifier() for kpi in CATALOGUE)
+
+
+def test_only_identifiers_are_written_into_code() -> None:
+    request = _request("orders", True, None)
+    odd = replace(request.kpis[0], id="win_rate']); import os; (['")
+    cells = (Cell.of(odd, replace(request, kpis=(odd,))),)
+    with pytest.raises(ValueError, match="not an identifier"):
+        _row_code(cells, None, (), ())
+    with pytest.raises(ValueError, match="not an identifier"):
+        _row_code((), "rep id", (), ())
