@@ -132,3 +132,18 @@ def test_bad_options(cli_store: Store, args: list[str], error: type, message: st
     result = runner.invoke(app, ["--db", str(cli_store.path), "kpi", *args])
     assert isinstance(result.exception, error)
     assert message in str(result.exception)
+
+
+def test_the_command_line_starts_without_heavy_libraries() -> None:
+    # every `pantau` command imports pantau.cli.main first; pyarrow (and numpy with it), pandas
+    # and Ibis are imported by the commands that use them, not by all (~0.15 s of each start)
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pantau.cli.main\n"
+        "print(sorted(m for m in ('pyarrow', 'numpy', 'pandas', 'ibis', 'matplotlib')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

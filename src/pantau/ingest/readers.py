@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import duckdb
-import pyarrow as pa
 
 from pantau.errors import UsageError
 from pantau.i18n import gettext as _
@@ -286,6 +285,8 @@ def _drop_footer(con: duckdb.DuckDBPyConnection, width: int) -> tuple[str, ...]:
 def _flush(con: duckdb.DuckDBPyConnection, names: list[str], batch: list[list[Any]]) -> None:
     if not batch[0]:
         return
+    import pyarrow as pa  # only when an Excel sheet is read (the CLI starts faster)
+
     arrays = [pa.array(batch[0], pa.int64())] + [pa.array(c, pa.string()) for c in batch[1:]]
     table = pa.Table.from_arrays(arrays, names=names)
     con.register("_pantau_batch", table)

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
-import pyarrow as pa
 
 from pantau.errors import StoreError
 from pantau.ingest import load
@@ -95,6 +94,8 @@ class PostgresTarget:
         self.store = store
 
     def prepare(self, con: duckdb.DuckDBPyConnection, rt: RecordType) -> None:
+        import pyarrow as pa  # only for a PostgreSQL target (the CLI starts faster)
+
         wanted: dict[str, tuple[str, ...]] = {
             c.ref: (ID_COLUMN[c.ref],) for c in rt.columns if c.ref
         }

@@ -48,14 +48,15 @@ from collections.abc import Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from pantau.errors import StoreError
 from pantau.model.records import RECORD_TYPES
 from pantau.store.duckdb_store import Store
 from pantau.store.schema import DEFAULT_SETTINGS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 SCHEME = "spark:"
 READ_ONLY = (
@@ -368,6 +369,8 @@ class SparkStore(Store):
     def read(self) -> Iterator[Any]:
         """The accounts file (read-only); ``reps`` and ``pantau_meta.data_version`` as Spark
         sees them."""
+        import pyarrow as pa  # here, not at import: every CLI command imports this module
+
         with super().read() as con:
             meta = dict(con.execute("SELECT key, value FROM pantau_meta").fetchall())
             meta["data_version"] = str(self.data_version())
