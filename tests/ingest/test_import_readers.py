@@ -148,3 +148,51 @@ def test_sniffer_picks_the_most_frequent_delimiter() -> None:
     assert csvtext.sniff_delimiter("a\tb,c\td") == "\t"
     assert csvtext.sniff_delimiter('"x;y",b') == ","
     assert csvtext.sniff_delimiter("only") == ","
+
+
+def test_xlsx_serial_dates_in_general_cells(store: Store, tmp_path: Path) -> None:
+    # a date column whose cells are General-formatted numbers (an export, or a column the user
+    # never formatted): Excel serial dates, read as the dates they stand for, beside a
+    # date-formatted cell and a text date; a number that is no plausible serial stays an error
+    import xlsxwriter
+
+    path = tmp_path / "acts.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    when = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    sheet.write_row(0, 0, ["activity_id", "rep_id", "type", "occurred_at"])
+    sheet.write_row(1, 0, ["A1", "R1", "call", 46031])  # 2026-01-09
+    sheet.write_row(2, 0, ["A2", "R1", "call", 46031.6041666667])  # 2026-01-09 14:30
+    sheet.write_row(3, 0, ["A3", "R1", "call"])
+    sheet.write_datetime(3, 3, datetime(2026, 1, 9, 8, 15), when)
+    sheet.write_row(4, 0, ["A4", "R1", "call", "13/01/2026"])  # text, day first
+    sheet.write_row(5, 0, ["A5", "R1", "call", "2026-01-14"])
+    book.close()
+    import_file(store, "activities", path, lang="en")
+    got = rows(store, "SELECT activity_id, occurred_at_local FROM activities ORDER BY 1")
+    assert got == [
+        ("A1", datetime(2026, 1, 9)),
+        ("A2", datetime(2026, 1, 9, 14, 30)),
+        ("A3", datetime(2026, 1, 9, 8, 15)),
+        ("A4", datetime(2026, 1, 13)),
+        ("A5", datetime(2026, 1, 14)),
+    ]
+
+    bad = tmp_path / "bad.xlsx"
+    book = xlsxwriter.Workbook(str(bad))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["order_id", "order_date", "customer_id", "quantity", "net_amount"])
+    sheet.write_row(1, 0, ["S1", 46031, "C1", 1, 100])
+    sheet.write_row(2, 0, ["S2", 42, "C1", 1, 100])  # 1900-02-11: Excel's count is off there
+    book.close()
+    with pytest.raises(ImportRejected) as err:
+        import_file(store, "order_lines", bad, lang="en")
+    [issue] = err.value.report.errors  # type: ignore[attr-defined]
+    assert (issue.row, issue.column, issue.value) == (2, "order_date", "42")
+
+
+def test_csv_numbers_are_not_serial_dates(store: Store, write) -> None:
+    # in a CSV file there is no telling a serial date from a number typed into a date column
+    path = write("acts.csv", "activity_id,rep_id,type,occurred_at\nA1,R1,call,46031\n")
+    with pytest.raises(ImportRejected):
+        import_file(store, "activities", path, lang="en")

@@ -176,6 +176,28 @@ def typed_cell(i: int) -> str:
     return f"substr(_types, {i + 1}, 1) = 'n'"
 
 
+#: Excel counts days from 1900-01-01 as day 1 and includes a 29 February 1900 that never was:
+#: from day 61 (1900-03-01) on, day n is 1899-12-30 + n days; 2958465 is 9999-12-31
+EXCEL_SERIALS = (61, 2958466)
+
+
+def serial_text(i: int, text: str) -> str:
+    """SQL: cell ``text`` of column ``i`` of a workbook, where a *number* cell in a date column
+    is an Excel serial date (a General-formatted date cell, e.g. ``46031`` for 2026-01-09, a
+    fraction for the time of day): the text :func:`cell_text` gives a date-formatted cell,
+    to the second; a number outside :data:`EXCEL_SERIALS` and every text cell unchanged."""
+    n = f"try_cast({text} AS DOUBLE)"
+    low, high = EXCEL_SERIALS
+    at = f"(TIMESTAMP '1899-12-30' + to_seconds(CAST(round({n} * 86400) AS BIGINT)))"
+    iso = (
+        f"CASE WHEN {at} = date_trunc('day', {at}) THEN strftime({at}, '%Y-%m-%d') "
+        f"ELSE strftime({at}, '%Y-%m-%d %H:%M:%S') END"
+    )
+    return (
+        f"CASE WHEN {typed_cell(i)} AND {n} >= {low} AND {n} < {high} THEN {iso} ELSE {text} END"
+    )
+
+
 def _damaged(src: SourceFile, lang: str) -> NoReturn:
     fail(
         src.path,

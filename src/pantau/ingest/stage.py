@@ -23,8 +23,16 @@ import duckdb
 
 from pantau.ingest.formats import ColumnFormat
 from pantau.ingest.header import HeaderMap
-from pantau.ingest.parse import NUMBER_KINDS, PARSED_TYPE, error, matcher, parsed, stored
-from pantau.ingest.readers import Source, typed_cell
+from pantau.ingest.parse import (
+    DATE_KINDS,
+    NUMBER_KINDS,
+    PARSED_TYPE,
+    error,
+    matcher,
+    parsed,
+    stored,
+)
+from pantau.ingest.readers import Source, serial_text, typed_cell
 from pantau.ingest.sqltext import literal, quote_ident
 from pantau.model.records import Column, RecordType, stored_columns
 
@@ -61,6 +69,14 @@ class Plan:
     def groups(self) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
         """``one_of`` groups: (all columns of the group, those present in the file)."""
         return [(g, tuple(c for c in g if c in self.hmap.fields)) for g in self.rt.one_of]
+
+    def text_sql(self, c: Column) -> str:
+        """SQL of the text of column ``c``'s cell; in a workbook's date column a number cell
+        (an Excel serial date) as the date it stands for (:func:`readers.serial_text`)."""
+        f = self.hmap.fields[c.name]
+        if self.source.cell_types and c.kind in DATE_KINDS and f.plain and f.index is not None:
+            return serial_text(f.index, f.sql)
+        return f.sql
 
     def typed_cells(self, c: Column) -> str | None:
         """SQL: a cell of number column ``c`` was a typed number in the workbook (exact)."""
@@ -141,7 +157,7 @@ def _passed(plan: Plan) -> list[str]:
 
 
 def _texts(plan: Plan) -> list[str]:
-    out = [f"{plan.hmap.fields[c.name].sql} AS {_v(c)}" for c in plan.present]
+    out = [f"{plan.text_sql(c)} AS {_v(c)}" for c in plan.present]
     out += [f"{f.header_sql} AS {q('h_' + c)}" for c, f in plan.hmap.fields.items() if f.header_sql]
     out.append(f"coalesce({plan.skip or 'false'}, false) AS _skip")
     for c in plan.present:
