@@ -193,9 +193,7 @@ def serial_text(i: int, text: str) -> str:
         f"CASE WHEN {at} = date_trunc('day', {at}) THEN strftime({at}, '%Y-%m-%d') "
         f"ELSE strftime({at}, '%Y-%m-%d %H:%M:%S') END"
     )
-    return (
-        f"CASE WHEN {typed_cell(i)} AND {n} >= {low} AND {n} < {high} THEN {iso} ELSE {text} END"
-    )
+    return f"CASE WHEN {typed_cell(i)} AND {n} >= {low} AND {n} < {high} THEN {iso} ELSE {text} END"
 
 
 def _damaged(src: SourceFile, lang: str) -> NoReturn:
