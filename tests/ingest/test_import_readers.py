@@ -196,3 +196,58 @@ def test_csv_numbers_are_not_serial_dates(store: Store, write) -> None:
     path = write("acts.csv", "activity_id,rep_id,type,occurred_at\nA1,R1,call,46031\n")
     with pytest.raises(ImportRejected):
         import_file(store, "activities", path, lang="en")
+
+
+SALESFORCE_CLASSIC_XLS = """\ufeff<html><head>
+<meta http-equiv="Content-Type" content="text/html; charset=UTF-8"></head><body>
+<table><tr><td>Opportunity Pipeline</td></tr><tr><td>As of 30/11/2026 08:00</td></tr></table>
+<table border="1">
+<tr><th>Opportunity Owner</th><th>Opportunity Name</th><th>Opportunity ID</th>
+    <th>Created Date</th><th>Stage</th><th>Amount</th><th>Account Name</th></tr>
+<tr><td>Siti&nbsp;Rahayu</td><td>PT Maju &amp; Jaya<br>Phase 2</td><td>006A</td>
+    <td>05/01/2026</td><td>Closed Won</td><td>1,500,000.00</td><td>Maju</td></tr>
+<tr><td>Budi</td><td>CV Kopi</td><td>006B</td>
+    <td>20/01/2026</td><td>Prospecting</td><td></td><td>Kopi</td></tr>
+<tr><td colspan="5">Grand Totals (2 records)</td><td>1,500,000.00</td><td></td></tr>
+</table>
+<table><tr><td>Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.</td></tr>
+<tr><td>Confidential Information - Do Not Distribute</td></tr></table>
+</body></html>
+"""
+
+
+def test_salesforce_classic_html_xls(store: Store, tmp_path: Path) -> None:
+    # Salesforce Classic's "Excel" export is an HTML table in a .xls file: read like a sheet
+    path = tmp_path / "report1764489600000.xls"
+    path.write_text(SALESFORCE_CLASSIC_XLS, encoding="utf-8")
+    report = import_file(store, "opportunities", path, preset="salesforce", lang="en")
+    assert report.rows_read == 2
+    got = rows(store, "SELECT opportunity_id, rep_id, stage, amount, created_at_local "
+                      "FROM opportunities ORDER BY 1")  # fmt: skip
+    assert got == [
+        ("006A", "Siti Rahayu", "won", 1500000.0, datetime(2026, 1, 5)),
+        ("006B", "Budi", "Prospecting", None, datetime(2026, 1, 20)),
+    ]
+
+
+def test_html_tables_parser() -> None:
+    parser = readers._Tables()
+    parser.feed(
+        "<table><tr><th>a</th><th colspan=2>b &amp; c</th></tr>"
+        "<tr><td> x <br/>y </td><td><table><tr><td>inner</td></tr></table></td><td>z</td></tr>"
+        "</table>"
+    )
+    parser.close()
+    inner, outer = parser.tables
+    assert inner == [["inner"]]
+    assert outer == [["a", "b & c", ""], ["x y", "", "z"]]
+
+
+def test_an_xls_that_is_neither_a_workbook_nor_a_table(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "export.xls"
+    path.write_text("<html><body><table></table><p>no rows</p></body></html>")
+    with pytest.raises(InputFileError, match="without a table of data"):
+        import_file(store, "opportunities", path, lang="en")
+    path.write_text("<html><body><p>Session expired, log in again</p></body></html>")
+    with pytest.raises(InputFileError, match="not a readable Excel workbook"):
+        import_file(store, "opportunities", path, lang="en")

@@ -216,7 +216,7 @@ def zip_bomb() -> bytes:
         ("deals.xlsx", zip_bomb(), 413, "zip bomb"),
         ("leads.csv", "<!DOCTYPE html><html><body><table></table></body></html>", 415, "HTML"),
         ("leads.csv", bytes(range(256)) * 8, 415, "binary"),
-        ("export.xls", "<html><table><tr><td>a</td></tr></table></html>", 415, "HTML"),
+        ("export.xls", "<html><body><p>Your session expired</p></body></html>", 415, "HTML"),
         ("leads.xlsx", "lead_id,created_at\n", 415, "zip"),
         ("leads.txt", "lead_id,created_at\n", 415, "CSV, XLSX or XLS"),
     ],
@@ -229,6 +229,24 @@ def test_files_that_are_not_what_they_claim_are_refused(
     assert response.status_code == status
     assert says in html.unescape(response.text)
     assert not any((admin.app.state.ctx.uploads.root()).iterdir())  # type: ignore[attr-defined]
+
+
+def test_an_html_table_saved_as_xls_is_taken(site: Site, store_copy: Store) -> None:
+    # Salesforce Classic and other CRMs export an HTML table named .xls: the importer reads it
+    admin = site("admin")
+    body = (
+        "<html><body><table><tr><th>lead_id</th><th>created_at</th></tr>"
+        "<tr><td>LX1</td><td>2026-10-01</td></tr></table></body></html>"
+    )
+    page = uploaded(admin, "leads.xls", body)
+    mapping = admin.get(page)
+    assert mapping.status_code == 200 and "LX1" in mapping.text
+    checked = check(admin, page)
+    assert checked.status_code == 200
+    assert confirm(admin, page, checked.text).status_code in (200, 303)
+    with store_copy.read() as con:
+        found = con.execute("SELECT created_at FROM leads WHERE lead_id = 'LX1'").fetchall()
+    assert len(found) == 1
 
 
 def test_uploads_over_the_limit_are_refused(site: Site, store_copy: Store) -> None:

@@ -29,7 +29,7 @@ class SourceFile:
     """An input file that exists and is not empty, with its format and checksum."""
 
     path: Path
-    format: str  # 'csv', 'excel' or 'parquet'
+    format: str  # 'csv', 'excel', 'html' (an HTML table saved as .xls) or 'parquet'
     checksum: str  # sha256 hex
     size: int
     encoding: str = "utf-8"  # for csv: 'utf-8', 'utf-8-sig', 'cp1252' or 'utf-16'
@@ -76,6 +76,8 @@ def _format(p: Path, head: bytes, lang: str) -> str:
         return "excel"
     if head.startswith(PARQUET_MAGIC):
         return "parquet"
+    if suffix in (".xls", ".xlsx") and looks_like_html(head):
+        return "html"  # a "Excel" export that is an HTML table (Salesforce Classic and others)
     if suffix in EXCEL_SUFFIXES or suffix == ".xls":
         fail(
             p,
@@ -88,6 +90,12 @@ def _format(p: Path, head: bytes, lang: str) -> str:
     if b"\x00" in head and not head.startswith(UTF16_BOMS):
         _binary(p, head, lang)
     return "csv"
+
+
+def looks_like_html(head: bytes) -> bool:
+    """Whether the start of a file is an HTML document with a table."""
+    text = head[:65536].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return text.startswith(b"<") and b"<table" in text
 
 
 def _binary(p: Path, head: bytes, lang: str) -> NoReturn:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -80,6 +82,8 @@ def open_source(
         return _csv_source(prepare(src, workdir, lang, hint))
     if src.format == "parquet":
         return _parquet_source(con, src, lang)
+    if src.format == "html":
+        return _html_source(con, src, lang, progress, hint)
     return _excel_source(con, src, sheet, lang, progress, hint)
 
 
@@ -194,6 +198,109 @@ def serial_text(i: int, text: str) -> str:
         f"ELSE strftime({at}, '%Y-%m-%d %H:%M:%S') END"
     )
     return f"CASE WHEN {typed_cell(i)} AND {n} >= {low} AND {n} < {high} THEN {iso} ELSE {text} END"
+
+
+# -- HTML tables saved as .xls -----------------------------------------------------------------
+class _Table:
+    """One table being read: its rows and the cell open in it."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+        self.span = 1
+
+    def end_cell(self) -> None:
+        if self.cell is not None and self.rows:
+            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            self.rows[-1].extend([""] * (self.span - 1))
+        self.cell = None
+
+
+class _Tables(HTMLParser):
+    """The rows of every ``<table>`` of a document: text of each ``<td>``/``<th>`` (a cell
+    spanning n columns is followed by n - 1 empty ones); a nested table is a table of its own
+    (and adds no text to the cell it sits in)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self._open: list[_Table] = []  # tables being read, innermost last
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._open.append(_Table())
+            return
+        if not self._open:
+            return
+        table = self._open[-1]
+        if tag == "tr":
+            table.end_cell()
+            table.rows.append([])
+        elif tag in ("td", "th"):
+            table.end_cell()
+            if not table.rows:
+                table.rows.append([])
+            table.cell = []
+            span = dict(attrs).get("colspan") or "1"
+            table.span = int(span) if span.isdigit() and 0 < int(span) < 1000 else 1
+        elif tag == "br" and table.cell is not None:
+            table.cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self._open:
+            return
+        if tag in ("td", "th", "tr"):
+            self._open[-1].end_cell()
+        elif tag == "table":
+            table = self._open.pop()
+            table.end_cell()
+            self.tables.append(table.rows)
+
+    def handle_data(self, data: str) -> None:
+        if self._open and self._open[-1].cell is not None:
+            self._open[-1].cell.append(data)
+
+
+def _html_text(raw: bytes) -> str:
+    """The document's text: its byte-order mark or ``charset``, else UTF-8, else Windows-1252."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace")
+    found = re.search(rb"""charset=["']?([A-Za-z0-9_.:-]+)""", raw[:4096])
+    if found:
+        try:
+            return raw.decode(found.group(1).decode("ascii"), errors="replace")
+        except LookupError:
+            pass
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _html_source(
+    con: duckdb.DuckDBPyConnection,
+    src: SourceFile,
+    lang: str,
+    progress: Progress,
+    hint: HeaderHint,
+) -> Source:
+    """An HTML table saved with an Excel name (Salesforce Classic's "Excel" report export and
+    other CRMs'): the document's largest table, read like a sheet of text cells."""
+    parser = _Tables()
+    parser.feed(_html_text(src.path.read_bytes()))
+    parser.close()
+    tables = [t for t in parser.tables if any(any(c for c in row) for row in t)]
+    if not tables:
+        fail(src.path, "is an HTML file without a table of data", lang=lang)
+    table = max(tables, key=len)
+    numbered = ((i + 1, row) for i, row in enumerate(table))
+    found = _excel_header(numbered, hint)
+    if found is None:  # pragma: no cover - a table with a non-empty cell has a header
+        fail(src.path, "is an HTML file without a table of data", lang=lang)
+    header, skipped, rest = found
+    typed = _copy_rows(con, header, rest, max(len(table), 1), progress)
+    footer = _drop_footer(con, len(header))
+    return Source(header, RAW_TABLE, has_line=True, typed=typed, skipped=skipped, footer=footer)
 
 
 def _damaged(src: SourceFile, lang: str) -> NoReturn:

@@ -21,6 +21,7 @@ from typing import Any
 
 from pantau.auth.users import utcnow
 from pantau.ingest import aliases, presets
+from pantau.ingest.files import looks_like_html
 from pantau.ingest.header import normalise
 from pantau.ingest.layout import HeaderHint
 from pantau.ingest.mapping import Mapping
@@ -146,9 +147,12 @@ def look_at(path: Path, *, sheet: str | None, lang: str) -> Look:
 
 
 def sheet_names(path: Path) -> list[str]:
-    """The sheets of a workbook (none for a CSV file)."""
+    """The sheets of a workbook (none for a CSV file or an HTML table saved as .xls)."""
     if path.suffix.lower() == ".csv":
         return []
+    with open(path, "rb") as fh:
+        if looks_like_html(fh.read(65536)):
+            return []
     from python_calamine import CalamineWorkbook
 
     return list(CalamineWorkbook.from_path(str(path)).sheet_names)

@@ -10,8 +10,8 @@ what its name says:
 - ``.xlsx``/``.xlsm``: a zip archive holding a workbook, whose *declared* unpacked size stays
   under ``UNZIP_FACTOR`` × the upload limit and whose members are not packed more than
   ``MAX_RATIO`` to 1 (a zip bomb is refused before any reader opens it);
-- ``.xls``: an Office 97 (OLE) file — many programs write an HTML table named ``.xls``; that is
-  refused with a hint to save it as XLSX or CSV.
+- ``.xls``: an Office 97 (OLE) file, or the HTML table many programs (Salesforce Classic among
+  them) save as ``.xls``, which the importer reads too; a web page without a table is refused.
 
 The size limit is the store setting ``upload_max_mb`` (default 50).
 """
@@ -35,6 +35,7 @@ from typing import Any, TypeVar
 
 from pantau.errors import UsageError
 from pantau.i18n import gettext as _
+from pantau.ingest.files import looks_like_html
 from pantau.ingest.messages import N_
 
 TTL_S = 3600.0
@@ -158,15 +159,15 @@ def _check_text(head: bytes, lang: str) -> None:
 
 
 def _check_xls(head: bytes, lang: str) -> None:
-    if head.startswith(OLE_MAGIC):
-        return
+    if head.startswith(OLE_MAGIC) or looks_like_html(head):
+        return  # a workbook, or an HTML table saved as .xls (the importer reads both)
     if head.startswith(ZIP_MAGIC):
         raise _refuse(N_("this is an XLSX workbook named .xls: rename it to .xlsx"), lang)
     if _looks_like_markup(head):
         raise _refuse(
             N_(
-                "this .xls file is really a web page (HTML), as some programs export it: "
-                "open it in Excel and save it as XLSX, or export CSV"
+                "this .xls file is a web page (HTML) without a table of data: "
+                "export the data again as XLSX or CSV"
             ),
             lang,
         )
