@@ -231,16 +231,23 @@ def test_salesforce_classic_html_xls(store: Store, tmp_path: Path) -> None:
 
 
 def test_html_tables_parser() -> None:
-    parser = readers._Tables()
-    parser.feed(
-        "<table><tr><th>a</th><th colspan=2>b &amp; c</th></tr>"
-        "<tr><td> x <br/>y </td><td><table><tr><td>inner</td></tr></table></td><td>z</td></tr>"
-        "</table>"
+    tables = readers.html_tables(
+        "<TABLE><tr><th>a</th><th colspan='2'>b &amp; <b>c</b></th></tr>"
+        "<tr><td> x <br/>y&nbsp;</td><td><table><tr><td>inner</td></tr></table></td><td>z</td>"
+        "<td>open"  # a document cut short
     )
-    parser.close()
-    inner, outer = parser.tables
+    inner, outer = tables
     assert inner == [["inner"]]
-    assert outer == [["a", "b & c", ""], ["x y", "", "z"]]
+    assert outer == [["a", "b & c", ""], ["x y", "", "z", "open"]]
+
+
+def test_html_colspan_cannot_blow_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a few bytes of colspan=999 per cell may not become gigabytes of cells
+    monkeypatch.setattr(readers, "SPAN_BUDGET", 2_000)
+    [table] = readers.html_tables("<table><tr>" + "<td colspan=999>x</td>" * 100 + "</table>")
+    assert sum(len(row) for row in table) == 100 + 2_000
+    # and a tag without its end does not make the scan quadratic (one pass, bounded tags)
+    assert readers.html_tables("<table><tr>" + "<td" * 200_000) == [[[]]]
 
 
 def test_an_xls_that_is_neither_a_workbook_nor_a_table(store: Store, tmp_path: Path) -> None:
@@ -251,3 +258,34 @@ def test_an_xls_that_is_neither_a_workbook_nor_a_table(store: Store, tmp_path: P
     path.write_text("<html><body><p>Session expired, log in again</p></body></html>")
     with pytest.raises(InputFileError, match="not a readable Excel workbook"):
         import_file(store, "opportunities", path, lang="en")
+
+
+def test_xlsx_number_dates_with_the_users_format_are_not_serials(
+    store: Store, tmp_path: Path
+) -> None:
+    # --date-format says how the column is written: a number cell is read with it, never as a
+    # serial date; and a bare year typed as a number is no serial date either
+    import xlsxwriter
+
+    path = tmp_path / "lines.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["order_id", "order_date", "customer_id", "quantity", "net_amount"])
+    sheet.write_row(1, 0, ["S1", 150124, "C1", 1, 100])
+    sheet.write_row(2, 0, ["S2", 310124, "C1", 1, 100])
+    book.close()
+    import_file(store, "order_lines", path, date_format="%d%m%y", lang="en")
+    assert rows(store, "SELECT order_id, order_date_local FROM order_lines ORDER BY 1") == [
+        ("S1", datetime(2024, 1, 15)),
+        ("S2", datetime(2024, 1, 31)),
+    ]
+    year = tmp_path / "year.xlsx"
+    book = xlsxwriter.Workbook(str(year))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["order_id", "order_date", "customer_id", "quantity", "net_amount"])
+    sheet.write_row(1, 0, ["S3", 2024, "C1", 1, 100])
+    book.close()
+    with pytest.raises(ImportRejected) as err:
+        import_file(store, "order_lines", year, lang="en")
+    [issue] = err.value.report.errors  # type: ignore[attr-defined]
+    assert (issue.column, issue.value) == ("order_date", "2024")

@@ -76,7 +76,7 @@ def _format(p: Path, head: bytes, lang: str) -> str:
         return "excel"
     if head.startswith(PARQUET_MAGIC):
         return "parquet"
-    if suffix in (".xls", ".xlsx") and looks_like_html(head):
+    if suffix == ".xls" and looks_like_html(head):
         return "html"  # a "Excel" export that is an HTML table (Salesforce Classic and others)
     if suffix in EXCEL_SUFFIXES or suffix == ".xls":
         fail(

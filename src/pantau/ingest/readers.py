@@ -8,11 +8,11 @@ table in batches. Row order is the file's order; the importer numbers rows from 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -180,16 +180,19 @@ def typed_cell(i: int) -> str:
     return f"substr(_types, {i + 1}, 1) = 'n'"
 
 
-#: Excel counts days from 1900-01-01 as day 1 and includes a 29 February 1900 that never was:
-#: from day 61 (1900-03-01) on, day n is 1899-12-30 + n days; 2958465 is 9999-12-31
-EXCEL_SERIALS = (61, 2958466)
+#: the Excel serial dates read as dates: 1950-01-01 up to (not including) 2200-01-01. (Excel
+#: counts days from 1900-01-01 as day 1, with a 29 February 1900 that never was: from day 61
+#: on, day n is 1899-12-30 + n days.) Smaller or larger numbers are more likely something else
+#: typed into a date column (a bare year 2024, a date written 150124) and stay bad dates.
+EXCEL_SERIALS = (18264, 109574)
 
 
 def serial_text(i: int, text: str) -> str:
     """SQL: cell ``text`` of column ``i`` of a workbook, where a *number* cell in a date column
     is an Excel serial date (a General-formatted date cell, e.g. ``46031`` for 2026-01-09, a
     fraction for the time of day): the text :func:`cell_text` gives a date-formatted cell,
-    to the second; a number outside :data:`EXCEL_SERIALS` and every text cell unchanged."""
+    to the second; a number outside :data:`EXCEL_SERIALS` and every text cell unchanged. Not
+    used for a column whose date format the user gave (``--date-format``, the mapping)."""
     n = f"try_cast({text} AS DOUBLE)"
     low, high = EXCEL_SERIALS
     at = f"(TIMESTAMP '1899-12-30' + to_seconds(CAST(round({n} * 86400) AS BIGINT)))"
@@ -201,6 +204,17 @@ def serial_text(i: int, text: str) -> str:
 
 
 # -- HTML tables saved as .xls -----------------------------------------------------------------
+#: the tags the table reader acts on; a tag is at most 4,000 characters and holds no ``<``, so
+#: the scan stays linear in the document's size whatever it holds
+_TABLE_TAG = re.compile(r"<(/?)(table|tr|td|th|br)\b[^<>]{0,4000}>", re.IGNORECASE)
+_COLSPAN = re.compile(r"""colspan\s*=\s*["']?(\d{1,5})""", re.IGNORECASE)
+_OTHER_TAG = re.compile(r"<[^<>]{0,4000}>")
+#: empty cells that ``colspan`` may add to a whole document (a cell spanning n columns is
+#: followed by n - 1 empty ones); beyond it a cell spans one column: a few bytes of
+#: ``colspan=999`` must not become gigabytes of cells
+SPAN_BUDGET = 1_000_000
+
+
 class _Table:
     """One table being read: its rows and the cell open in it."""
 
@@ -211,29 +225,45 @@ class _Table:
 
     def end_cell(self) -> None:
         if self.cell is not None and self.rows:
-            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            text = html.unescape(_OTHER_TAG.sub("", "".join(self.cell)))
+            self.rows[-1].append(" ".join(text.split()))
             self.rows[-1].extend([""] * (self.span - 1))
         self.cell = None
 
 
-class _Tables(HTMLParser):
-    """The rows of every ``<table>`` of a document: text of each ``<td>``/``<th>`` (a cell
-    spanning n columns is followed by n - 1 empty ones); a nested table is a table of its own
-    (and adds no text to the cell it sits in)."""
+def html_tables(text: str) -> list[list[list[str]]]:
+    """The rows of every ``<table>`` of an HTML document, in the order they close: the text of
+    each ``<td>``/``<th>`` (other tags dropped, entities decoded, white space collapsed, ``<br>``
+    a space; a cell spanning n columns is followed by n - 1 empty ones, within
+    :data:`SPAN_BUDGET`). A nested table is a table of its own and adds nothing to its cell.
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: list[list[list[str]]] = []
-        self._open: list[_Table] = []  # tables being read, innermost last
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    >>> html_tables("<table><tr><th>a</th><th colspan=2>b &amp; <i>c</i></th></tr></table>")
+    [[['a', 'b & c', '']]]
+    """
+    tables: list[list[list[str]]] = []
+    open_: list[_Table] = []  # tables being read, innermost last
+    budget = SPAN_BUDGET
+    pos = 0
+    for match in _TABLE_TAG.finditer(text):
+        if open_ and open_[-1].cell is not None and match.start() > pos:
+            open_[-1].cell.append(text[pos : match.start()])
+        pos = match.end()
+        closing, tag = match.group(1) == "/", match.group(2).lower()
         if tag == "table":
-            self._open.append(_Table())
-            return
-        if not self._open:
-            return
-        table = self._open[-1]
-        if tag == "tr":
+            if not closing:
+                open_.append(_Table())
+            elif open_:
+                table = open_.pop()
+                table.end_cell()
+                tables.append(table.rows)
+            continue
+        if not open_:
+            continue
+        table = open_[-1]
+        if closing:
+            if tag in ("td", "th", "tr"):
+                table.end_cell()
+        elif tag == "tr":
             table.end_cell()
             table.rows.append([])
         elif tag in ("td", "th"):
@@ -241,24 +271,19 @@ class _Tables(HTMLParser):
             if not table.rows:
                 table.rows.append([])
             table.cell = []
-            span = dict(attrs).get("colspan") or "1"
-            table.span = int(span) if span.isdigit() and 0 < int(span) < 1000 else 1
+            found = _COLSPAN.search(match.group(0))
+            span = min(int(found.group(1)), 16384) if found else 1
+            table.span = max(1, min(span, budget + 1))
+            budget -= table.span - 1
         elif tag == "br" and table.cell is not None:
             table.cell.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self._open:
-            return
-        if tag in ("td", "th", "tr"):
-            self._open[-1].end_cell()
-        elif tag == "table":
-            table = self._open.pop()
-            table.end_cell()
-            self.tables.append(table.rows)
-
-    def handle_data(self, data: str) -> None:
-        if self._open and self._open[-1].cell is not None:
-            self._open[-1].cell.append(data)
+    if open_ and open_[-1].cell is not None:
+        open_[-1].cell.append(text[pos:])
+    while open_:  # a document cut short: its open tables as far as they go
+        table = open_.pop()
+        table.end_cell()
+        tables.append(table.rows)
+    return tables
 
 
 def _html_text(raw: bytes) -> str:
@@ -286,10 +311,8 @@ def _html_source(
 ) -> Source:
     """An HTML table saved with an Excel name (Salesforce Classic's "Excel" report export and
     other CRMs'): the document's largest table, read like a sheet of text cells."""
-    parser = _Tables()
-    parser.feed(_html_text(src.path.read_bytes()))
-    parser.close()
-    tables = [t for t in parser.tables if any(any(c for c in row) for row in t)]
+    found_tables = html_tables(_html_text(src.path.read_bytes()))
+    tables = [t for t in found_tables if any(any(c for c in row) for row in t)]
     if not tables:
         fail(src.path, "is an HTML file without a table of data", lang=lang)
     table = max(tables, key=len)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from pantau.ingest.formats import ColumnFormat
+from pantau.ingest.formats import ColumnFormat, DateFormat
 from pantau.ingest.header import HeaderMap
 from pantau.ingest.parse import (
     DATE_KINDS,
@@ -74,9 +74,10 @@ class Plan:
         """SQL of the text of column ``c``'s cell; in a workbook's date column a number cell
         (an Excel serial date) as the date it stands for (:func:`readers.serial_text`)."""
         f = self.hmap.fields[c.name]
-        if self.source.cell_types and c.kind in DATE_KINDS and f.plain and f.index is not None:
-            return serial_text(f.index, f.sql)
-        return f.sql
+        fmt = self.fmt(c.name)
+        pattern = isinstance(fmt, DateFormat) and fmt.pattern is not None  # the user's format
+        serial = self.source.cell_types and c.kind in DATE_KINDS and f.plain and not pattern
+        return serial_text(f.index, f.sql) if serial and f.index is not None else f.sql
 
     def typed_cells(self, c: Column) -> str | None:
         """SQL: a cell of number column ``c`` was a typed number in the workbook (exact)."""
