@@ -82,3 +82,16 @@ def read_column(
     con.unregister("cells")
     values = [r[1] if len(r) == 3 else r[0] for r in rows]  # timestamps: the local time
     return decisions, values, [r[-1] for r in rows]
+
+
+def write_xlsx(path: Path, *rows: list[Any]) -> Path:
+    """A one-sheet workbook of ``rows`` (the first is the header), cells typed as given: a
+    number stays a number cell, text a text cell (what Excel itself writes)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    for i, row in enumerate(rows):
+        sheet.write_row(i, 0, row)
+    book.close()
+    return path

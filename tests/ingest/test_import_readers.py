@@ -13,7 +13,9 @@ from pantau.errors import ImportRejected, InputFileError, UsageError
 from pantau.ingest import csvtext, header, import_file, readers
 from pantau.store import Store
 
-from .helpers import DATA, rows
+from .helpers import DATA, rows, write_xlsx
+
+LINES_HEADER = ["order_id", "order_date", "customer_id", "quantity", "net_amount"]
 
 
 @pytest.mark.parametrize("module", [readers, csvtext, header])
@@ -178,13 +180,12 @@ def test_xlsx_serial_dates_in_general_cells(store: Store, tmp_path: Path) -> Non
         ("A5", datetime(2026, 1, 14)),
     ]
 
-    bad = tmp_path / "bad.xlsx"
-    book = xlsxwriter.Workbook(str(bad))
-    sheet = book.add_worksheet()
-    sheet.write_row(0, 0, ["order_id", "order_date", "customer_id", "quantity", "net_amount"])
-    sheet.write_row(1, 0, ["S1", 46031, "C1", 1, 100])
-    sheet.write_row(2, 0, ["S2", 42, "C1", 1, 100])  # 1900-02-11: Excel's count is off there
-    book.close()
+    bad = write_xlsx(
+        tmp_path / "bad.xlsx",
+        LINES_HEADER,
+        ["S1", 46031, "C1", 1, 100],
+        ["S2", 42, "C1", 1, 100],  # 1900-02-11: long before any sales data
+    )
     with pytest.raises(ImportRejected) as err:
         import_file(store, "order_lines", bad, lang="en")
     [issue] = err.value.report.errors  # type: ignore[attr-defined]
@@ -265,26 +266,18 @@ def test_xlsx_number_dates_with_the_users_format_are_not_serials(
 ) -> None:
     # --date-format says how the column is written: a number cell is read with it, never as a
     # serial date; and a bare year typed as a number is no serial date either
-    import xlsxwriter
-
-    path = tmp_path / "lines.xlsx"
-    book = xlsxwriter.Workbook(str(path))
-    sheet = book.add_worksheet()
-    sheet.write_row(0, 0, ["order_id", "order_date", "customer_id", "quantity", "net_amount"])
-    sheet.write_row(1, 0, ["S1", 150124, "C1", 1, 100])
-    sheet.write_row(2, 0, ["S2", 310124, "C1", 1, 100])
-    book.close()
+    path = write_xlsx(
+        tmp_path / "lines.xlsx",
+        LINES_HEADER,
+        ["S1", 150124, "C1", 1, 100],
+        ["S2", 310124, "C1", 1, 100],
+    )
     import_file(store, "order_lines", path, date_format="%d%m%y", lang="en")
     assert rows(store, "SELECT order_id, order_date_local FROM order_lines ORDER BY 1") == [
         ("S1", datetime(2024, 1, 15)),
         ("S2", datetime(2024, 1, 31)),
     ]
-    year = tmp_path / "year.xlsx"
-    book = xlsxwriter.Workbook(str(year))
-    sheet = book.add_worksheet()
-    sheet.write_row(0, 0, ["order_id", "order_date", "customer_id", "quantity", "net_amount"])
-    sheet.write_row(1, 0, ["S3", 2024, "C1", 1, 100])
-    book.close()
+    year = write_xlsx(tmp_path / "year.xlsx", LINES_HEADER, ["S3", 2024, "C1", 1, 100])
     with pytest.raises(ImportRejected) as err:
         import_file(store, "order_lines", year, lang="en")
     [issue] = err.value.report.errors  # type: ignore[attr-defined]
