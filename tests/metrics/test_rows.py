@@ -133,3 +133,14 @@ def test_only_identifiers_are_written_into_code() -> None:
         _row_code(cells, None, (), ())
     with pytest.raises(ValueError, match="not an identifier"):
         _row_code((), "rep id", (), ())
+
+
+@pytest.mark.parametrize("basis", ["orders", "deals"])
+@pytest.mark.parametrize("by", [None, "rep", "team", "region", "source", "product", "segment"])
+def test_part_names_are_unique_across_sources(basis: str, by: str | None) -> None:
+    # _gather lays the parts of all slabs side by side by name (and the source queries run as
+    # one union by name): a name computed by two sources would be ambiguous there
+    from pantau.metrics.engine import catalogue_parts
+
+    names = [p.name for parts in catalogue_parts(basis, by).values() for p in parts]
+    assert len(names) == len(set(names))
