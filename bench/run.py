@@ -452,7 +452,7 @@ def run_scale(name: str, scale: float, args: argparse.Namespace) -> dict[str, An
             "--repeat",
             str(args.repeat),
             "--methods",
-            args.methods,
+            _methods(args.methods, scale),
         ]
         info = measured("kpi", cmd, scale_dir)
         res["kpi"] = {**_meta(info), **parse_kpi(info["output"])}
@@ -708,6 +708,13 @@ def write_section(text: str) -> None:
     DOC.write_text(doc.rstrip() + "\n", encoding="utf-8")
 
 
+def _methods(given: str | None, scale: float) -> str:
+    """The bench/kpi.py methods for ``scale``: ``given``, else all but pandas at L."""
+    if given:
+        return given
+    return "pantau,sql" if scale >= SCALES["L"] else "pantau,sql,pandas"
+
+
 def main() -> None:
     if len(sys.argv) > 3 and sys.argv[1] == "--measure" and sys.argv[3] == "--":
         return _wrapped(Path(sys.argv[2]), sys.argv[4:])
@@ -720,7 +727,12 @@ def main() -> None:
     )
     ap.add_argument("--skip", default="", help="comma-separated: import,kpi,refresh,web,engines")
     ap.add_argument("--repeat", type=int, default=3, help="runs per timing (best is kept)")
-    ap.add_argument("--methods", default="pantau,sql,pandas", help="bench/kpi.py methods")
+    ap.add_argument(
+        "--methods",
+        default=None,
+        help="bench/kpi.py methods (default: pantau,sql,pandas; at L pantau,sql: pandas would "
+        "need more memory than a 24 GB machine has)",
+    )
     ap.add_argument("--web-seconds", type=float, default=20.0)
     ap.add_argument("--no-write", action="store_true", help="do not update docs/performance.md")
     ap.add_argument(
