@@ -71,14 +71,14 @@ def shape_expr(con: Tables) -> Any:
     )
 
 
-def context_expr(con: Tables, year: Any, month: Any, *, shape: bool = True) -> Any:
+def context_expr(con: Tables, year: Any, month: Any) -> Any:
     """The context facts as rows ``(k, v)``. ``year``/``month`` (ints or Ibis integers): the
     month after the cap; data ends are the latest anchors before its first day, in seconds since
-    1970 of the local wall-clock time. ``shape=False``: the data ends only.
+    1970 of the local wall-clock time.
 
     One statement of independent one-row parts (a UNION ALL, not a cross join: a join of ten
     relations costs the optimizer more than the scans)."""
-    parts = [shape_expr(con)] if shape else []
+    parts = [shape_expr(con)]
     start = ibis.date(year, month, 1).cast("timestamp")  # make_date: on every engine
     for i, (table, column) in enumerate(ANCHORS):
         t = con.table(table)

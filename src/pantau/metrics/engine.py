@@ -476,14 +476,7 @@ def _compute_cached(
         LAYER.advance(ident, Held(version, last_import), runner)
         day = today or business_today(snap.settings["timezone"])
         cap = month_of_date(day) - 1
-        need_end = _needs_end(query)
-        ctx = snap.context(cap, need_end)
-        if ctx is None and need_end:
-            ctx = read_context(runner, cap)
-            snap.remember_context(cap, ctx)
-        elif ctx is None:
-            ctx = read_shape(runner)
-            snap.remember_shape(ctx)
+        ctx = _context(runner, snap, cap, _needs_end(query))
         request = resolve(query, ctx, day)
         key = _result_key(ident, version, request)
         found = RESULTS.get(key)
@@ -519,13 +512,22 @@ def last_month_with_data(store: Store, cap: int) -> int | None:
         return ctx.data_end
     with _runner(store) as runner:
         version, _last_import = read_meta(runner)
-        snap = SNAPSHOTS.get((ident, version))
-        ctx = None if snap is None else snap.context(cap)
-        if ctx is None:
-            ctx = read_context(runner, cap)
-            if snap is not None:
-                snap.remember_context(cap, ctx)
-    return ctx.data_end
+        return _context(runner, SNAPSHOTS.get((ident, version)), cap, True).data_end
+
+
+def _context(runner: Runner, snap: Snapshot | None, cap: int, need_end: bool) -> StoreContext:
+    """The store context for month cap ``cap`` (only its shape when ``need_end`` is False):
+    ``snap``'s when it knows it, else read (and remembered in ``snap``)."""
+    ctx = None if snap is None else snap.context(cap, need_end)
+    if ctx is None and need_end:
+        ctx = read_context(runner, cap)
+        if snap is not None:
+            snap.remember_context(cap, ctx)
+    elif ctx is None:
+        ctx = read_shape(runner)
+        if snap is not None:
+            snap.remember_shape(ctx)
+    return ctx
 
 
 def _copy(result: dict[str, Any]) -> dict[str, Any]:

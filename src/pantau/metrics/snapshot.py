@@ -18,7 +18,6 @@ from pantau.metrics.context import (
     after_cap,
     context_expr,
     context_from_rows,
-    data_end_from_rows,
     shape_expr,
     shape_from_rows,
 )
@@ -55,16 +54,6 @@ def read_shape(runner: Runner) -> StoreContext:
     """The store context without its data end (``data_end`` None): all a query with an end
     month needs (a cheaper statement: no scan for the latest records)."""
     return shape_from_rows(runner.rows(("context-shape",), lambda _p: shape_expr(runner.con)))
-
-
-def read_data_end(runner: Runner, cap: int) -> int | None:
-    """The last month with data up to month ordinal ``cap``."""
-
-    def build(params: Sequence[int]) -> Any:
-        year, month = (runner.literal(v) for v in params)
-        return context_expr(runner.con, year, month, shape=False)
-
-    return data_end_from_rows(runner.rows(("context-ends",), build, after_cap(cap)))
 
 
 @dataclass
