@@ -24,7 +24,7 @@ from pantau.ingest import dates, numbers
 from pantau.ingest.dates import Order
 from pantau.ingest.header import Field
 from pantau.ingest.messages import N_
-from pantau.ingest.readers import serial_text, typed_cell
+from pantau.ingest.readers import date_cell_text, typed_cell
 from pantau.ingest.sqltext import literal, quote_ident
 from pantau.model.records import Column
 
@@ -210,8 +210,8 @@ def _texts(columns: list[tuple[Column, Field]], cell_types: bool) -> list[str]:
         sql = fld.sql
         if cell_types and col.kind in NUMBER_KINDS and fld.plain and fld.index is not None:
             sql = f"CASE WHEN {typed_cell(fld.index)} THEN NULL ELSE {sql} END"
-        elif cell_types and col.kind in DATE_KINDS and fld.plain and fld.index is not None:
-            sql = serial_text(fld.index, sql)  # an Excel serial date is read as its ISO date
+        elif col.kind in DATE_KINDS:
+            sql = date_cell_text(fld, cell_types)  # an Excel serial date: its ISO date
         texts.append(f"{sql} AS v{i}")
     return texts
 

@@ -22,7 +22,7 @@ from pantau.errors import UsageError
 from pantau.i18n import gettext as _
 from pantau.ingest.csvtext import CsvText, prepare
 from pantau.ingest.files import SourceFile, fail
-from pantau.ingest.header import raw_name
+from pantau.ingest.header import Field, raw_name
 from pantau.ingest.layout import FOOTER_RE, MAX_TITLE_ROWS, HeaderHint, pick_header
 from pantau.ingest.sqltext import literal
 
@@ -185,6 +185,14 @@ def typed_cell(i: int) -> str:
 #: on, day n is 1899-12-30 + n days.) Smaller or larger numbers are more likely something else
 #: typed into a date column (a bare year 2024, a date written 150124) and stay bad dates.
 EXCEL_SERIALS = (18264, 109574)
+
+
+def date_cell_text(fld: Field, cell_types: bool) -> str:
+    """SQL of the text of date field ``fld``: :func:`serial_text` of its cell when the source
+    tells number cells apart (a workbook) and the field is one column as it is, else its text."""
+    if cell_types and fld.plain and fld.index is not None:
+        return serial_text(fld.index, fld.sql)
+    return fld.sql
 
 
 def serial_text(i: int, text: str) -> str:

@@ -32,7 +32,7 @@ from pantau.ingest.parse import (
     parsed,
     stored,
 )
-from pantau.ingest.readers import Source, serial_text, typed_cell
+from pantau.ingest.readers import Source, date_cell_text, typed_cell
 from pantau.ingest.sqltext import literal, quote_ident
 from pantau.model.records import Column, RecordType, stored_columns
 
@@ -76,8 +76,9 @@ class Plan:
         f = self.hmap.fields[c.name]
         fmt = self.fmt(c.name)
         pattern = isinstance(fmt, DateFormat) and fmt.pattern is not None  # the user's format
-        serial = self.source.cell_types and c.kind in DATE_KINDS and f.plain and not pattern
-        return serial_text(f.index, f.sql) if serial and f.index is not None else f.sql
+        if c.kind in DATE_KINDS and not pattern:
+            return date_cell_text(f, self.source.cell_types)
+        return f.sql
 
     def typed_cells(self, c: Column) -> str | None:
         """SQL: a cell of number column ``c`` was a typed number in the workbook (exact)."""
